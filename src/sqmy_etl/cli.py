@@ -1,0 +1,254 @@
+"""The `sqmy` command line (CONTRACT.md §2).
+
+A thin shell over the package: each command resolves Settings, calls one
+function and prints. Heavy modules are imported inside the commands so that
+`sqmy --help` stays instant.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from sqmy_etl.config import Settings
+from sqmy_etl.logs import configure_logging, stderr_console
+
+if TYPE_CHECKING:
+    from sqmy_etl.ingest.load import IngestReport
+
+app = typer.Typer(
+    help="sqmy-etl：社情民意信息台账 → 数据集市 → 领导报告。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+quarantine_app = typer.Typer(help="隔离区：被拦下的数据行及原因。", no_args_is_help=True)
+app.add_typer(quarantine_app, name="quarantine")
+stdout = Console()
+
+EXIT_REJECTED = 2
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class LedgerFormat(StrEnum):
+    xlsx = "xlsx"
+    csv = "csv"
+    json = "json"
+
+
+class CsvEncoding(StrEnum):
+    utf8 = "utf-8"
+    gb18030 = "gb18030"
+
+
+def _settings(verbose: bool = False) -> Settings:
+    settings = Settings.from_env()
+    settings.ensure_dirs()
+    configure_logging(settings, verbose)
+    return settings
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    stderr_console.print(f"[bold red]错误 / error:[/] {message}", markup=True, highlight=False)
+    return typer.Exit(code)
+
+
+@app.command()
+def generate(
+    year: Annotated[int, typer.Option(help="台账年份")] = 2021,
+    out: Annotated[
+        Path | None, typer.Option(help="输出目录（默认 $SQMY_HOME/generated/<year>）")
+    ] = None,
+    format: Annotated[LedgerFormat | None, typer.Option(help="全部台账使用同一格式")] = None,
+    encoding: Annotated[CsvEncoding, typer.Option(help="CSV 编码")] = CsvEncoding.utf8,
+    seed: Annotated[int, typer.Option(help="随机种子")] = 2021,
+    scale: Annotated[float, typer.Option(help="数据量倍数（1 = 1005 篇来稿）")] = 1.0,
+    messy: Annotated[bool, typer.Option(help="加入同义表头、别名、重复与坏行")] = False,
+) -> None:
+    """生成按 2021 年数据校准的合成台账，并写出 truth.json（预期数字）。"""
+    from sqmy_etl.synth import generate_ledgers
+
+    settings = _settings()
+    target = out or settings.home / "generated" / str(year)
+    truth = generate_ledgers(
+        year,
+        target,
+        fmt=format.value if format else None,
+        encoding=encoding.value,
+        seed=seed,
+        scale=scale,
+        messy=messy,
+    )
+    stdout.print(str(truth.parent))
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="文件或目录", exists=True)],
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """载入台账文件；有文件被拒收时退出码为 2。"""
+    from sqmy_etl.ingest.load import ingest_paths
+
+    settings = _settings(verbose)
+    report = ingest_paths(settings, list(paths))
+    _print_ingest(report)
+    if any(r.status == "rejected" for r in report.files):
+        raise typer.Exit(EXIT_REJECTED)
+
+
+def _print_ingest(report: IngestReport) -> None:
+    table = Table(title="载入结果 / ingest")
+    for column in ("文件", "状态", "载入行", "隔离行", "原因"):
+        table.add_column(column)
+    for r in report.files:
+        table.add_row(
+            r.name,
+            r.status,
+            str(sum(r.rows_loaded.values())),
+            str(r.rows_quarantined),
+            r.reason or "",
+        )
+    stdout.print(table)
+
+
+@quarantine_app.command("list")
+def quarantine_list() -> None:
+    """列出隔离的数据行（文件、位置、规则、原因）。"""
+    from sqmy_etl.ingest.quarantine import list_quarantine
+
+    rows = list_quarantine(_settings())
+    table = Table(title=f"隔离区 / quarantine ({len(rows)})")
+    for column in ("quarantine_id", "文件", "类型", "位置", "规则", "原因"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            row["quarantine_id"],
+            row["original_name"],
+            row["table_kind"],
+            f"{row['source_sheet']}!{row['source_row']}",
+            row["rule"],
+            row["reason"],
+        )
+    stdout.print(table)
+
+
+@quarantine_app.command("show")
+def quarantine_show(quarantine_id: Annotated[str, typer.Argument()]) -> None:
+    """显示一条隔离记录（个人信息已脱敏）。"""
+    import json
+
+    from sqmy_etl.ingest.quarantine import show_quarantine
+
+    row = show_quarantine(_settings(), quarantine_id)
+    if row is None:
+        raise _fail(f"no quarantined row {quarantine_id}")
+    stdout.print_json(json.dumps(row, ensure_ascii=False, default=str))
+
+
+@app.command()
+def transform(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+    """运行 dbt build；全部测试通过后原子地发布数据集市。"""
+    from sqmy_etl.transform.build import TransformFailed, run_transform
+
+    settings = _settings(verbose)
+    try:
+        result = run_transform(settings)
+    except TransformFailed as exc:
+        raise _fail(str(exc)) from exc
+    stdout.print(str(result.published))
+
+
+@app.command()
+def run(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+    """载入 landing/ 中等待的全部文件，然后 transform。"""
+    from sqmy_etl.ingest.load import ingest_landing
+    from sqmy_etl.transform.build import TransformFailed, run_transform
+
+    settings = _settings(verbose)
+    report = ingest_landing(settings)
+    _print_ingest(report)
+    try:
+        result = run_transform(settings)
+    except TransformFailed as exc:
+        raise _fail(str(exc)) from exc
+    stdout.print(str(result.published))
+    if any(r.status == "rejected" for r in report.files):
+        raise typer.Exit(EXIT_REJECTED)
+
+
+@app.command()
+def query(
+    sql: Annotated[str, typer.Argument(help="只读 SQL，作用于已发布的数据集市")],
+    format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.table,
+) -> None:
+    """在已发布的数据集市上执行只读 SQL。"""
+    from sqmy_etl.warehouse.query import QueryError, format_result, run_query
+
+    settings = Settings.from_env()
+    try:
+        columns, rows = run_query(settings, sql)
+    except QueryError as exc:
+        raise _fail(str(exc)) from exc
+    if format is OutputFormat.table:
+        stdout.print(format_result(columns, rows, "table"))
+    else:
+        typer.echo(format_result(columns, rows, format.value), nl=False)
+
+
+@app.command()
+def report(
+    period: Annotated[str, typer.Option(help="2021、2021-Q3 或 2021-07")],
+    format: Annotated[
+        str, typer.Option("--format", help="html,pdf,xlsx 的任意组合")
+    ] = "html,pdf,xlsx",
+    out: Annotated[
+        Path | None, typer.Option(help="输出目录（默认 $SQMY_HOME/reports/<period>）")
+    ] = None,
+    mail: Annotated[bool, typer.Option(help="按配置发送 PDF 与 XLSX")] = False,
+) -> None:
+    """生成领导报告（中文 HTML / PDF / XLSX）。"""
+    from sqmy_etl.reports.build import ReportError, build_report
+    from sqmy_etl.reports.mail import mail_report_from_env
+
+    settings = _settings()
+    formats = [f.strip() for f in format.split(",") if f.strip()]
+    try:
+        paths = build_report(settings, period, formats, out)
+    except ReportError as exc:
+        raise _fail(str(exc)) from exc
+    for path in paths:
+        stdout.print(str(path))
+    if mail:
+        mail_report_from_env(paths, period)
+
+
+@app.command()
+def demo(
+    airflow: Annotated[
+        bool, typer.Option("--airflow/--direct", help="经 Airflow（SQLite 元数据，dag.test）运行")
+    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """生成 2021 年校准数据，跑完整流程（载入→校验→建模→发布→报告），打印要点。"""
+    from sqmy_etl.demo import run_demo
+
+    settings = _settings(verbose)
+    result = run_demo(settings, via_airflow=airflow)
+    stdout.print(result.headline_table)
+    stdout.print(f"marts:  {result.published}")
+    stdout.print(f"report: {result.report_dir}")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,127 @@
+"""One place for every setting: paths under SQMY_HOME, caps, keys.
+
+Everything reads ``Settings.from_env()`` so the CLI, tests and Airflow tasks
+agree on where things live without passing paths around.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _int_env(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw else default
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps that keep hostile files from hanging or exhausting the machine."""
+
+    max_file_bytes: int = 2 * 1024**3
+    max_zip_members: int = 1000
+    max_zip_member_bytes: int = 100 * 1024**2
+    max_zip_total_bytes: int = 200 * 1024**2
+    max_zip_ratio: int = 100
+    max_sheet_cells: int = 20_000_000
+    max_field_bytes: int = 1024**2
+    parse_timeout_s: int = 300
+    parse_memory_bytes: int = 4 * 1024**3
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        return cls(
+            max_file_bytes=_int_env("SQMY_MAX_FILE_BYTES", cls.max_file_bytes),
+            max_sheet_cells=_int_env("SQMY_MAX_SHEET_CELLS", cls.max_sheet_cells),
+            max_field_bytes=_int_env("SQMY_MAX_FIELD_BYTES", cls.max_field_bytes),
+            parse_timeout_s=_int_env("SQMY_PARSE_TIMEOUT_S", cls.parse_timeout_s),
+            parse_memory_bytes=_int_env("SQMY_PARSE_MEMORY_BYTES", cls.parse_memory_bytes),
+        )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved configuration; paths are absolute so dbt and Airflow agree."""
+
+    home: Path
+    dbt_dir: Path
+    pii_key_file: Path
+    limits: Limits
+    writer_wait_s: int = 600
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        home = Path(os.environ.get("SQMY_HOME", "sqmy-home")).resolve()
+        dbt_dir = Path(os.environ.get("SQMY_DBT_DIR", PROJECT_ROOT / "dbt")).resolve()
+        key_file = Path(os.environ.get("SQMY_PII_KEY_FILE", home / "secrets" / "pii.key")).resolve()
+        return cls(
+            home=home,
+            dbt_dir=dbt_dir,
+            pii_key_file=key_file,
+            limits=Limits.from_env(),
+            writer_wait_s=_int_env("SQMY_WRITER_WAIT_S", 600),
+        )
+
+    @property
+    def landing(self) -> Path:
+        return self.home / "landing"
+
+    @property
+    def archive(self) -> Path:
+        return self.home / "archive"
+
+    @property
+    def rejected(self) -> Path:
+        return self.home / "rejected"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.home / "warehouse" / "sqmy.duckdb"
+
+    @property
+    def published_dir(self) -> Path:
+        return self.home / "published"
+
+    @property
+    def published(self) -> Path:
+        return self.published_dir / "marts.duckdb"
+
+    @property
+    def parquet_dir(self) -> Path:
+        return self.published_dir / "parquet"
+
+    @property
+    def reports(self) -> Path:
+        return self.home / "reports"
+
+    @property
+    def logs(self) -> Path:
+        return self.home / "logs"
+
+    def ensure_dirs(self) -> None:
+        """Create the on-disk layout of CONTRACT.md §3 (idempotent)."""
+        for path in (
+            self.landing,
+            self.archive,
+            self.rejected,
+            self.warehouse.parent,
+            self.published_dir,
+            self.reports,
+            self.logs,
+        ):
+            path.mkdir(parents=True, exist_ok=True)
+
+
+def today_shanghai() -> date:
+    """The ingest day, in Asia/Shanghai; ``SQMY_TODAY`` pins it for reproducible runs."""
+    pinned = os.environ.get("SQMY_TODAY")
+    if pinned:
+        return date.fromisoformat(pinned)
+    return datetime.now(SHANGHAI).date()

@@ -1,0 +1,1 @@
+"""Ingest: read ledgers, map headers, normalise values, validate, load raw."""

@@ -1,0 +1,55 @@
+"""The shapes that pass between readers, the loader and validation.
+
+Readers only know formats; they hand over ``SourceTable`` objects whose
+columns are already canonical field names (CONTRACT.md §1 "Columns"), so
+nothing downstream cares whether a row came from Excel, CSV or JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+TableKind = Literal["submissions", "issues", "feedback"]
+
+# A cell as a reader hands it over: text, a number (xlsx), a date/datetime
+# (xlsx date cells), a list (json source_submissions / feedback), or None.
+Cell = str | int | float | date | datetime | list | None
+
+
+class FileRejected(Exception):
+    """The whole file cannot be loaded; ``reason`` is shown to the user and written
+    to ``rejected/<name>.reason.txt``."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class SourceTable:
+    """One recognised table of a file (an xlsx sheet, a CSV, or one kind of a JSON export).
+
+    ``columns`` are canonical field names (``submission_id``, ``received_date``,
+    ...); headers that map to no field are kept under their normalised header
+    text in ``extra_columns`` order after the canonical ones.
+    """
+
+    kind: TableKind
+    sheet: str
+    columns: list[str]
+    extra_columns: list[str]
+    rows: list[list[Cell]]
+    row_numbers: list[int]
+    date1904: bool = False
+
+
+@dataclass
+class FileRead:
+    """What a reader found in one file."""
+
+    file_format: str
+    encoding: str | None
+    tables: list[SourceTable] = field(default_factory=list)
+    unrecognised: list[tuple[str, str]] = field(default_factory=list)  # (sheet, why)

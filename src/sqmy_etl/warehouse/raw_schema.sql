@@ -1,0 +1,100 @@
+-- The raw layer: append-only, one row per source row, with lineage.
+-- Values are normalised (NFKC, trimmed, '' -> NULL, dates parsed, issue
+-- numbers canonical) but not yet mapped to taxonomy / regions (dbt does that).
+-- Personal data is never stored in clear: *_hash is HMAC-SHA256 hex, *_masked
+-- is a form a clerk can recognise (138****0000, 张*).
+CREATE SCHEMA IF NOT EXISTS raw;
+
+-- one row per distinct file (by content) ever offered; ingest_seq orders deliveries
+CREATE SEQUENCE IF NOT EXISTS raw.ingest_seq START 1;
+CREATE TABLE IF NOT EXISTS raw.ingest_files (
+    file_sha256        VARCHAR PRIMARY KEY,
+    ingest_seq         BIGINT NOT NULL,
+    original_name      VARCHAR NOT NULL,
+    archived_path      VARCHAR,
+    size_bytes         BIGINT NOT NULL,
+    file_format        VARCHAR NOT NULL,     -- xlsx | csv | json | jsonl
+    encoding           VARCHAR,              -- csv only: utf-8 | utf-8-sig | gb18030
+    status             VARCHAR NOT NULL,     -- loaded | rejected
+    reason             VARCHAR,              -- why rejected
+    rows_loaded        BIGINT NOT NULL DEFAULT 0,
+    rows_quarantined   BIGINT NOT NULL DEFAULT 0,
+    ingested_at        TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS raw.submissions (
+    ingest_file_sha256 VARCHAR NOT NULL,
+    ingest_seq         BIGINT NOT NULL,
+    source_sheet       VARCHAR NOT NULL,     -- sheet name; '' for csv/json
+    source_row         BIGINT NOT NULL,      -- 1-based row (xlsx/csv) or record number (json)
+    submission_id      VARCHAR NOT NULL,
+    received_date      DATE NOT NULL,
+    title              VARCHAR,
+    submitter_hash     VARCHAR,
+    submitter_masked   VARCHAR,
+    sector             VARCHAR,
+    region             VARCHAR,              -- as given (NFKC); mapped by dbt
+    theme              VARCHAR,              -- as given (NFKC); mapped by dbt
+    content            VARCHAR,
+    phone_hash         VARCHAR,
+    phone_masked       VARCHAR,
+    id_card_hash       VARCHAR,
+    id_card_masked     VARCHAR,
+    issue_id           VARCHAR,              -- YYYY-NNN when the row names its issue (JSON export)
+    extra_json         VARCHAR               -- unknown extra columns, as a JSON object
+);
+
+CREATE TABLE IF NOT EXISTS raw.issues (
+    ingest_file_sha256 VARCHAR NOT NULL,
+    ingest_seq         BIGINT NOT NULL,
+    source_sheet       VARCHAR NOT NULL,
+    source_row         BIGINT NOT NULL,
+    issue_id           VARCHAR NOT NULL,     -- YYYY-NNN
+    issue_year         INTEGER NOT NULL,
+    issue_seq          INTEGER NOT NULL,
+    issue_no_raw       VARCHAR NOT NULL,
+    published_date     DATE NOT NULL,
+    issue_title        VARCHAR,
+    issue_theme        VARCHAR,              -- as given; NULL when the delivery had none
+    source_submissions VARCHAR[],            -- ids in listed order; NULL when not given
+    extra_json         VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS raw.feedback (
+    ingest_file_sha256 VARCHAR NOT NULL,
+    ingest_seq         BIGINT NOT NULL,
+    source_sheet       VARCHAR NOT NULL,
+    source_row         BIGINT NOT NULL,
+    issue_no_raw       VARCHAR NOT NULL,
+    issue_year         INTEGER,              -- NULL when the number carried no year
+    issue_seq          INTEGER NOT NULL,
+    feedback_type      VARCHAR NOT NULL,     -- 批示 | 采用
+    level              VARCHAR,
+    post               VARCHAR,
+    feedback_date      DATE NOT NULL,
+    summary            VARCHAR,
+    extra_json         VARCHAR
+);
+
+-- rows held back: location, rule, reason, and the row with personal data redacted
+CREATE TABLE IF NOT EXISTS raw.quarantine (
+    quarantine_id      VARCHAR PRIMARY KEY,  -- <sha256[:12]>:<sheet>:<row>
+    ingest_file_sha256 VARCHAR NOT NULL,
+    original_name      VARCHAR NOT NULL,
+    table_kind         VARCHAR NOT NULL,     -- submissions | issues | feedback
+    source_sheet       VARCHAR NOT NULL,
+    source_row         BIGINT NOT NULL,
+    rule               VARCHAR NOT NULL,     -- see validate.rules.RULES
+    reason             VARCHAR NOT NULL,     -- human-readable, Chinese
+    record_json        VARCHAR NOT NULL,     -- the row, PII hashed/masked
+    quarantined_at     TIMESTAMPTZ NOT NULL
+);
+
+-- file-level notes for the data-quality report (e.g. an unrecognised sheet)
+CREATE TABLE IF NOT EXISTS raw.file_notes (
+    ingest_file_sha256 VARCHAR NOT NULL,
+    original_name      VARCHAR NOT NULL,
+    source_sheet       VARCHAR NOT NULL,
+    note               VARCHAR NOT NULL,     -- unrecognised_sheet | ...
+    detail             VARCHAR NOT NULL
+);
