@@ -85,5 +85,10 @@ def map_region(text: str | None) -> tuple[str | None, str]:
 
 
 @cache
+def sector_groups() -> dict[str, str]:
+    """Sector → its group (党派, 人民团体, 界别, 盟市政协), in seed order."""
+    return {row["sector"]: row["sector_group"] for row in _read_seed("sectors")}
+
+
 def sectors() -> list[str]:
-    return [row["sector"] for row in _read_seed("sectors")]
+    return list(sector_groups())
