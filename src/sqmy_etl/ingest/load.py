@@ -1,0 +1,378 @@
+"""The loader: offered files → archive + raw.* rows + quarantine, or rejected/ with a reason.
+
+One file is one unit of work. Its rows, its quarantined rows, its notes and
+its manifest row (``raw.ingest_files``) are written in ONE DuckDB
+transaction, and the manifest is what makes a file "already loaded"; so a
+crash at any point leaves either nothing or everything, and a rerun ends in
+the same state. The landing copy is removed only after the commit.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from sqmy_etl import pii
+from sqmy_etl.config import Settings, today_shanghai
+from sqmy_etl.ingest import archive, landing, quarantine
+from sqmy_etl.ingest.model import FileRejected, TableKind
+from sqmy_etl.warehouse.db import connect_writer
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
+
+log = logging.getLogger(__name__)
+
+KINDS: tuple[TableKind, ...] = ("submissions", "issues", "feedback")
+_KEEP = "_keep"  # helper column: False for rows held in quarantine
+INSERT_ROWS = 200_000
+Status = Literal["loaded", "skipped_duplicate", "rejected"]
+
+
+@dataclass
+class FileResult:
+    """What happened to one offered file; ``reason`` says why it was rejected."""
+
+    name: str
+    sha256: str
+    status: Status
+    rows_loaded: dict[str, int] = field(default_factory=dict)
+    rows_quarantined: int = 0
+    reason: str | None = None
+    stored_at: Path | None = None  # archive/… or rejected/…
+
+    @property
+    def total_loaded(self) -> int:
+        return sum(self.rows_loaded.values())
+
+
+@dataclass
+class IngestReport:
+    """All files of one ingest run, in processing order."""
+
+    files: list[FileResult] = field(default_factory=list)
+
+    def count(self, status: Status) -> int:
+        return sum(1 for f in self.files if f.status == status)
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(f.total_loaded for f in self.files)
+
+    @property
+    def rows_quarantined(self) -> int:
+        return sum(f.rows_quarantined for f in self.files)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every file loaded or was already loaded, 2 when any was rejected (CONTRACT §2)."""
+        return 2 if self.count("rejected") else 0
+
+
+@dataclass
+class _Prepared:
+    """A readable file, normalised and validated, ready for its transaction."""
+
+    size: int
+    file_format: str
+    encoding: str | None
+    unrecognised: list[tuple[str, str]]
+    frames: dict[TableKind, pd.DataFrame]  # all rows, ``_keep`` marks the loadable ones
+    quarantine: pd.DataFrame | None
+
+
+def _file_format(name: str) -> str:
+    return Path(name).suffix.lower().lstrip(".") or "unknown"
+
+
+def _is_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:
+    rows = con.execute(
+        "SELECT 1 FROM raw.ingest_files WHERE file_sha256 = ? AND status = 'loaded'", [sha256]
+    ).fetchall()
+    return bool(rows)
+
+
+def _already_loaded(settings: Settings, sha256: str) -> bool:
+    with connect_writer(settings) as con:
+        return _is_loaded(con, sha256)
+
+
+def _write_manifest(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    sha256: str,
+    seq: int,
+    path: Path,
+    size: int,
+    stored_at: Path | None,
+    file_format: str,
+    encoding: str | None,
+    status: str,
+    reason: str | None,
+    rows_loaded: int,
+    rows_quarantined: int,
+) -> None:
+    con.execute(
+        "INSERT OR REPLACE INTO raw.ingest_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            sha256,
+            seq,
+            path.name,
+            str(stored_at) if stored_at else None,
+            size,
+            file_format,
+            encoding,
+            status,
+            reason,
+            rows_loaded,
+            rows_quarantined,
+            datetime.now(UTC),
+        ],
+    )
+
+
+def _next_seq(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("SELECT nextval('raw.ingest_seq')").fetchall()[0][0]
+
+
+# ---- rejection -------------------------------------------------------------------------
+
+
+def _reject(
+    settings: Settings, path: Path, sha256: str, size: int, reason: str, *, from_landing: bool
+) -> FileResult:
+    """Byte-identical copy (moved from landing) + ``.reason.txt`` + a manifest row."""
+    dest = archive.rejected_path(settings, path.name, sha256)
+    archive.write_text_atomic(archive.reason_path(dest), reason + "\n")
+    if not from_landing:
+        archive.place_rejected(path, dest, move=False)
+    with connect_writer(settings) as con:
+        _write_manifest(
+            con,
+            sha256=sha256,
+            seq=_next_seq(con),
+            path=path,
+            size=size,
+            stored_at=dest,
+            file_format=_file_format(path.name),
+            encoding=None,
+            status="rejected",
+            reason=reason,
+            rows_loaded=0,
+            rows_quarantined=0,
+        )
+    if from_landing:
+        archive.place_rejected(path, dest, move=True)
+    log.warning("rejected %s sha=%s: %s", path.name, sha256[:12], reason)
+    return FileResult(path.name, sha256, "rejected", reason=reason, stored_at=dest)
+
+
+def _reject_symlink(settings: Settings, path: Path) -> FileResult:
+    """A link in landing/ is never followed: it could point anywhere on the machine."""
+    reason = "landing/ 中的符号链接不会被读取（请放入文件本身） / symlinks in landing/ are refused"
+    target = settings.rejected / landing.safe_name(path.name)
+    archive.write_text_atomic(archive.reason_path(target), reason + "\n")
+    path.unlink()
+    log.warning("rejected %s: symlink in landing/", path.name)
+    return FileResult(path.name, "", "rejected", reason=reason)
+
+
+# ---- preparing rows --------------------------------------------------------------------
+
+
+def _prepare(settings: Settings, path: Path, sha256: str, size: int, ingest_day: date) -> _Prepared:
+    """Read, normalise and validate; raises FileRejected when the file cannot be used."""
+    import pandas as pd
+
+    from sqmy_etl.ingest.normalise import normalise_table
+    from sqmy_etl.ingest.readers import read_file
+    from sqmy_etl.validate.runner import validate_rows
+
+    read = read_file(path, settings.limits)
+    if not read.tables:
+        sheets = "; ".join(f"{sheet or '(file)'}: {why}" for sheet, why in read.unrecognised)
+        raise FileRejected(f"没有可识别的台账表 / no recognisable table ({sheets})")
+    key = pii.load_key(settings)
+    frames: dict[TableKind, list[pd.DataFrame]] = {kind: [] for kind in KINDS}
+    while read.tables:  # consume the reader's rows as they are normalised: halves peak memory
+        kind = read.tables[0].kind
+        frames[kind].append(normalise_table(read.tables.pop(0), key))
+    checked: dict[TableKind, pd.DataFrame] = {}
+    held: list[pd.DataFrame] = []
+    for kind in KINDS:
+        parts = frames.pop(kind)
+        if not parts:
+            continue
+        frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+        del parts
+        failed = validate_rows(kind, frame, ingest_day)
+        if len(failed):
+            held.append(quarantine.held_rows(sha256, path.name, kind, frame, failed))
+        # a mask, not frame.drop(): dropping copies every column of a million-row frame
+        frame[_KEEP] = ~frame.index.isin(failed.index)
+        checked[kind] = frame
+    held_frame = quarantine.with_unique_ids(pd.concat(held, ignore_index=True)) if held else None
+    return _Prepared(size, read.file_format, read.encoding, read.unrecognised, checked, held_frame)
+
+
+# ---- the transaction -------------------------------------------------------------------
+
+
+def _insert_frame(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    frame: pd.DataFrame,
+    columns: list[str],
+    constants: dict[str, Any],
+) -> None:
+    """Bulk ``INSERT … SELECT`` from the registered DataFrame (never row by row).
+
+    ``constants`` fill the same value into every row (lineage, timestamps);
+    rows whose ``_keep`` flag is False (held in quarantine) are left out.
+    Slices of ``INSERT_ROWS`` bound the memory DuckDB needs to convert
+    Python text; all slices are in the caller's one transaction.
+    """
+    keep = _KEEP in frame.columns
+    names = ", ".join([*constants, *columns])
+    values = ", ".join(["?"] * len(constants) + columns)
+    sql = f"INSERT INTO {table} ({names}) SELECT {values} FROM incoming_rows"
+    selected = frame[[*columns, _KEEP] if keep else columns]
+    for start in range(0, len(selected), INSERT_ROWS):
+        con.register("incoming_rows", selected.iloc[start : start + INSERT_ROWS])
+        try:
+            con.execute(sql + (f" WHERE {_KEEP}" if keep else ""), list(constants.values()))
+        finally:
+            con.unregister("incoming_rows")
+
+
+def _commit(
+    settings: Settings, path: Path, sha256: str, prepared: _Prepared, stored_at: Path
+) -> FileResult | None:
+    """Write everything of one file in one transaction; None if another run loaded it first."""
+    from sqmy_etl.ingest.normalise import RAW_COLUMNS
+
+    rows_loaded = {kind: int(frame[_KEEP].sum()) for kind, frame in prepared.frames.items()}
+    held = 0 if prepared.quarantine is None else len(prepared.quarantine)
+    with connect_writer(settings) as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            if _is_loaded(con, sha256):
+                con.execute("ROLLBACK")
+                return None
+            seq = _next_seq(con)
+            lineage = {"ingest_file_sha256": sha256, "ingest_seq": seq}
+            for kind, frame in prepared.frames.items():
+                _insert_frame(con, f"raw.{kind}", frame, list(RAW_COLUMNS[kind]), lineage)
+            if prepared.quarantine is not None:
+                held_rows = prepared.quarantine
+                stamp = {"quarantined_at": datetime.now(UTC)}
+                _insert_frame(con, "raw.quarantine", held_rows, list(held_rows.columns), stamp)
+            for sheet, why in prepared.unrecognised:
+                con.execute(
+                    "INSERT INTO raw.file_notes VALUES (?, ?, ?, 'unrecognised_sheet', ?)",
+                    [sha256, path.name, sheet, why],
+                )
+            _write_manifest(
+                con,
+                sha256=sha256,
+                seq=seq,
+                path=path,
+                size=prepared.size,
+                stored_at=stored_at,
+                file_format=prepared.file_format,
+                encoding=prepared.encoding,
+                status="loaded",
+                reason=None,
+                rows_loaded=sum(rows_loaded.values()),
+                rows_quarantined=held,
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return FileResult(path.name, sha256, "loaded", rows_loaded, held, stored_at=stored_at)
+
+
+# ---- public API ------------------------------------------------------------------------
+
+
+def ingest_file(settings: Settings, path: Path) -> FileResult:
+    """Load one file (CONTRACT.md §1): loaded, skipped as a duplicate, or rejected with a reason.
+
+    A file taken from ``landing/`` leaves it (to ``archive/`` or ``rejected/``);
+    a path elsewhere is copied and left where it is. Raises ``archive.FileChanged``
+    (nothing written, file left in place) if the bytes change while it is read.
+    """
+    settings.ensure_dirs()
+    path = Path(os.path.abspath(path))
+    from_landing = landing.is_in_landing(settings, path)
+    if from_landing and path.is_symlink():
+        return _reject_symlink(settings, path)
+    sha256 = archive.sha256_file(path)
+    size = path.stat().st_size
+    if size > settings.limits.max_file_bytes:
+        reason = f"文件过大 / file too large: {size} bytes > {settings.limits.max_file_bytes}"
+        return _reject(settings, path, sha256, size, reason, from_landing=from_landing)
+    if _already_loaded(settings, sha256):
+        return _skipped(path, sha256, from_landing=from_landing)
+    try:
+        prepared = _prepare(settings, path, sha256, size, today_shanghai())
+    except FileRejected as exc:
+        return _reject(settings, path, sha256, size, exc.reason, from_landing=from_landing)
+    stored_at = archive.archive_file(settings, path, sha256)
+    result = _commit(settings, path, sha256, prepared, stored_at)
+    if result is None:
+        return _skipped(path, sha256, from_landing=from_landing)
+    if from_landing:
+        path.unlink(missing_ok=True)  # a concurrent run may have taken the same file
+    log.info(
+        "loaded %s sha=%s rows=%s quarantined=%d notes=%d",
+        path.name,
+        sha256[:12],
+        result.rows_loaded,
+        result.rows_quarantined,
+        len(prepared.unrecognised),
+    )
+    return result
+
+
+def _skipped(path: Path, sha256: str, *, from_landing: bool) -> FileResult:
+    if from_landing:
+        path.unlink(missing_ok=True)
+    log.info("skipped %s sha=%s: already loaded", path.name, sha256[:12])
+    return FileResult(path.name, sha256, "skipped_duplicate", reason="already loaded")
+
+
+def ingest_paths(settings: Settings, paths: list[Path]) -> IngestReport:
+    """Load files and folders (recursively, sorted) in the order given; see ``ingest_file``."""
+    paths = [Path(p) for p in paths]
+    missing = [p for p in paths if not p.exists() and not p.is_symlink()]
+    if missing:
+        raise FileNotFoundError(f"no such file or folder: {', '.join(map(str, missing))}")
+    report = IngestReport()
+    seen: set[Path] = set()
+    for given in paths:
+        for path in landing.expand(given):
+            key = Path(os.path.abspath(path))
+            if key in seen or (path.is_dir() and not landing.is_in_landing(settings, path)):
+                continue
+            seen.add(key)
+            report.files.append(ingest_file(settings, path))
+    return report
+
+
+def ingest_landing(settings: Settings, settle_s: float | None = None) -> IngestReport:
+    """Load everything waiting in ``landing/`` that has been quiet for ``settle_s`` seconds."""
+    settings.ensure_dirs()
+    quiet = landing.settle_seconds() if settle_s is None else settle_s
+    offered = landing.expand(settings.landing)
+    ready = [p for p in offered if landing.is_settled(p, quiet)]
+    waiting = len(offered) - len(ready)
+    if waiting:
+        log.info("%d file(s) in landing/ still being written; left for the next run", waiting)
+    return ingest_paths(settings, ready)

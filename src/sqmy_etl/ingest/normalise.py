@@ -1,0 +1,352 @@
+"""SourceTable → a DataFrame shaped like its ``raw.*`` table, plus helper columns for validation.
+
+Parsing never raises here: a cell that cannot be read keeps its text in a
+``_<field>_text`` column and the parser's message in ``_<field>_error``, so
+the expectation suites decide what is quarantined and why. Personal data
+is hashed and masked in this step and the clear columns are never built
+into the frame, so nothing later (quarantine records, logs) can leak them.
+
+Ledgers repeat the same dates, regions and people over and over, so those
+columns are parsed once per distinct value; mostly-unique columns (ids,
+prose, phone numbers) skip that pass. A table's rows are consumed column by
+column so a million-row file does not sit in memory twice.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from sqmy_etl import pii
+from sqmy_etl.ingest import values
+from sqmy_etl.ingest.model import Cell, SourceTable, TableKind
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+# The raw.* columns filled from a table (lineage columns sha256 / ingest_seq are the loader's).
+RAW_COLUMNS: dict[TableKind, tuple[str, ...]] = {
+    "submissions": (
+        "source_sheet",
+        "source_row",
+        "submission_id",
+        "received_date",
+        "title",
+        "submitter_hash",
+        "submitter_masked",
+        "sector",
+        "region",
+        "theme",
+        "content",
+        "phone_hash",
+        "phone_masked",
+        "id_card_hash",
+        "id_card_masked",
+        "issue_id",
+        "extra_json",
+    ),
+    "issues": (
+        "source_sheet",
+        "source_row",
+        "issue_id",
+        "issue_year",
+        "issue_seq",
+        "issue_no_raw",
+        "published_date",
+        "issue_title",
+        "issue_theme",
+        "source_submissions",
+        "extra_json",
+    ),
+    "feedback": (
+        "source_sheet",
+        "source_row",
+        "issue_no_raw",
+        "issue_year",
+        "issue_seq",
+        "feedback_type",
+        "level",
+        "post",
+        "feedback_date",
+        "summary",
+        "extra_json",
+    ),
+}
+
+
+def _objects(items: Any, count: int) -> np.ndarray:
+    """A 1-D object array that keeps tuples and lists as single elements."""
+    import numpy as np
+
+    return np.fromiter(items, dtype=object, count=count)
+
+
+def _per_cell(cells: np.ndarray, fn: Callable[[Any], Any]) -> np.ndarray:
+    """``fn`` on every non-blank cell; for columns whose values are mostly unique."""
+    # ``c == c`` is False only for NaN: inlined, as this runs once per cell
+    return _objects((fn(c) if c is not None and c == c else None for c in cells), len(cells))
+
+
+def _per_distinct(cells: np.ndarray, fn: Callable[[Any], Any]) -> np.ndarray:
+    """``fn`` once per distinct non-blank cell, spread back over the rows; blanks give None."""
+    import numpy as np
+    import pandas as pd
+
+    try:
+        codes, uniques = pd.factorize(cells)
+    except TypeError:  # list cells (JSON arrays) are unhashable
+        return _per_cell(cells, fn)
+    mapped = _objects((fn(u) for u in uniques), len(uniques))
+    return np.append(mapped, None)[codes]  # code -1 (blank) picks the trailing None
+
+
+def _strings(items: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """Python strings → pandas' Arrow-backed ``str`` array, so the objects are freed at once."""
+    import pandas as pd
+
+    return pd.array(items, dtype="str")
+
+
+def _texts(cells: np.ndarray, *, unique: bool = False) -> pd.api.extensions.ExtensionArray:
+    """Normalised text; ``unique`` columns (ids, phones) skip the distinct-value pass."""
+    return _strings((_per_cell if unique else _per_distinct)(cells, values.normalise_text))
+
+
+def _clean_free_text(cell: Cell) -> str | None:
+    text = values.normalise_text(cell)
+    return None if text is None else pii.redact_text(text)
+
+
+def _free_texts(cells: np.ndarray) -> pd.Series:
+    """Normalised prose (mostly unique) with phone / ID numbers typed into it masked.
+
+    Prose stays as Python objects (usually the reader's own, unchanged):
+    converting a million long texts to Arrow would briefly need twice their
+    size, and DuckDB reads object columns just as well.
+    """
+    import pandas as pd
+
+    return pd.Series(_per_cell(cells, _clean_free_text), dtype=object)
+
+
+def _parsed(cells: np.ndarray, parse: Callable[[Cell], Any]) -> tuple[np.ndarray, ...]:
+    """(text, value, error) per cell: blank → (None, None, None); unreadable → (text, None, msg)."""
+
+    def attempt(cell: Cell) -> tuple[str | None, Any, str | None]:
+        text = values.normalise_text(cell)
+        if text is None:
+            return None, None, None
+        try:
+            return text, parse(cell), None
+        except ValueError as exc:
+            return text, None, pii.redact_text(str(exc))
+
+    outcome = _per_distinct(cells, attempt)
+    n = len(cells)
+    return tuple(_objects((o[i] if o else None for o in outcome), n) for i in range(3))
+
+
+class _Columns:
+    """Cells of a SourceTable by canonical field name; an absent field reads as all blank.
+
+    It takes the table's rows over (``table.rows`` is emptied) and hands each
+    column out once, so a column's cells can be freed as soon as it is
+    normalised: on a million-row file this keeps one copy of the text, not two.
+    """
+
+    def __init__(self, table: SourceTable) -> None:
+        import pandas as pd
+
+        names = table.columns + table.extra_columns
+        rows, table.rows = table.rows, []
+        self.count = len(rows)
+        frame = pd.DataFrame(rows, dtype=object, columns=range(len(names)))
+        del rows
+        self._arrays: dict[str, np.ndarray] = {}
+        for position, name in enumerate(names):
+            self._arrays.setdefault(name, frame[position].to_numpy(dtype=object))
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name in self._arrays:
+            return self._arrays.pop(name)
+        return _objects((None for _ in range(self.count)), self.count)
+
+
+def _extra_json(table: SourceTable, cols: _Columns) -> np.ndarray:
+    """Unknown columns as one JSON object per row (masked where the header names PII)."""
+    import numpy as np
+
+    result = _objects((None for _ in range(cols.count)), cols.count)
+    headers = list(dict.fromkeys(table.extra_columns))
+    columns = [_per_distinct(cols[h], partial(_extra_value, h)) for h in headers]
+    filled = np.zeros(cols.count, dtype=bool)
+    for column in columns:
+        filled |= column != None  # noqa: E711 -- elementwise test on an object array
+    for row in np.flatnonzero(filled):  # extra columns are mostly empty: skip blank rows
+        kept = {h: c[row] for h, c in zip(headers, columns, strict=True) if c[row] is not None}
+        result[row] = json.dumps(kept, ensure_ascii=False)
+    return result
+
+
+def _extra_value(header: str, cell: Cell) -> str | None:
+    text = values.normalise_text(cell)
+    return None if text is None else pii.redact_extra(header, text)
+
+
+def _issue_numbers(
+    issue_cells: np.ndarray, dates: np.ndarray, *, year_from_date: bool
+) -> dict[str, np.ndarray]:
+    """Issue number → text, error, year, seq and issue_id (``YYYY-NNN``).
+
+    The year comes from the number when it has one, else (if allowed) from
+    the published date; without a year the issue_id stays None — a feedback
+    number like 第37期 is resolved later by dbt against the feedback date.
+    """
+    text, parsed, error = _parsed(issue_cells, values.parse_issue_no)
+    n = len(issue_cells)
+
+    def year(number: tuple[int | None, int] | None, published: Any) -> int | None:
+        if number is None:
+            return None
+        if number[0] is not None:
+            return number[0]
+        return published.year if year_from_date and published is not None else None
+
+    years = _objects(map(year, parsed, dates), n)
+    seqs = _objects((p[1] if p else None for p in parsed), n)
+    ids = _objects(
+        (
+            values.issue_id(y, s) if y is not None and s is not None else None
+            for y, s in zip(years, seqs, strict=True)
+        ),
+        n,
+    )
+    return {"text": text, "error": error, "year": years, "seq": seqs, "id": ids}
+
+
+def _dates(cells: np.ndarray, table: SourceTable) -> tuple[np.ndarray, ...]:
+    return _parsed(cells, partial(values.parse_date, date1904=table.date1904))
+
+
+def _feedback_type(cell: Cell) -> str | None:
+    """The canonical type; an unknown word is kept as written so the in-set rule quarantines it."""
+    try:
+        return values.parse_feedback_type(cell)
+    except ValueError:
+        return values.normalise_text(cell)
+
+
+def _feedback_types(cells: np.ndarray) -> np.ndarray:
+    """Types per row; a blank or absent 类型 means 批示 (CONTRACT.md §1)."""
+    import pandas as pd
+
+    types = _per_distinct(cells, _feedback_type)
+    types[pd.isna(types)] = values.FEEDBACK_INSTRUCTION
+    return types
+
+
+def _source_ids(cell: Cell) -> list[str] | None:
+    ids = values.split_ids(cell)
+    return ids or None
+
+
+def _protected(
+    field: str, clear: Any, mask: Callable[[str], str], key: bytes, *, unique: bool
+) -> dict[str, pd.api.extensions.ExtensionArray]:
+    """``<field>_hash`` and ``<field>_masked``: the clear value goes no further than this."""
+    apply = _per_cell if unique else _per_distinct
+    return {
+        f"{field}_hash": _strings(apply(clear, lambda v: pii.pii_hash(v, key))),
+        f"{field}_masked": _strings(apply(clear, mask)),
+    }
+
+
+def _submissions(table: SourceTable, cols: _Columns, key: bytes) -> dict[str, Any]:
+    date_text, received, date_error = _dates(cols["received_date"], table)
+    _, published, _ = _dates(cols["published_date"], table)
+    issue = _issue_numbers(cols["issue_no"], published, year_from_date=True)
+    phone = _per_cell(_texts(cols["phone"], unique=True), lambda v: pii.phone_digits(v) or None)
+    id_card = _per_cell(_texts(cols["id_card"], unique=True), pii.id_card_canonical)
+    return {
+        "submission_id": _texts(cols["submission_id"], unique=True),
+        "received_date": received,
+        "title": _free_texts(cols["title"]),
+        **_protected("submitter", _texts(cols["submitter"]), pii.mask_name, key, unique=False),
+        "sector": _texts(cols["sector"]),
+        "region": _texts(cols["region"]),
+        "theme": _texts(cols["theme"]),
+        "content": _free_texts(cols["content"]),
+        **_protected("phone", phone, pii.mask_phone, key, unique=True),
+        **_protected("id_card", id_card, pii.mask_id_card, key, unique=True),
+        "issue_id": issue["id"],
+        "_received_date_text": date_text,
+        "_received_date_error": date_error,
+    }
+
+
+def _issues(table: SourceTable, cols: _Columns, key: bytes) -> dict[str, Any]:
+    date_text, published, date_error = _dates(cols["published_date"], table)
+    issue = _issue_numbers(cols["issue_no"], published, year_from_date=True)
+    return {
+        "issue_id": issue["id"],
+        "issue_year": issue["year"],
+        "issue_seq": issue["seq"],
+        "issue_no_raw": issue["text"],
+        "published_date": published,
+        "issue_title": _free_texts(cols["issue_title"]),
+        "issue_theme": _texts(cols["issue_theme"]),
+        "source_submissions": _per_distinct(cols["source_submissions"], _source_ids),
+        "_issue_no_error": issue["error"],
+        "_published_date_text": date_text,
+        "_published_date_error": date_error,
+    }
+
+
+def _feedback(table: SourceTable, cols: _Columns, key: bytes) -> dict[str, Any]:
+    date_text, given, date_error = _dates(cols["feedback_date"], table)
+    issue = _issue_numbers(cols["issue_no"], given, year_from_date=False)
+    return {
+        "issue_no_raw": issue["text"],
+        "issue_year": issue["year"],
+        "issue_seq": issue["seq"],
+        "feedback_type": _feedback_types(cols["feedback_type"]),
+        "level": _texts(cols["level"]),
+        "post": _texts(cols["post"]),
+        "feedback_date": given,
+        "summary": _free_texts(cols["summary"]),
+        "_issue_no_error": issue["error"],
+        "_feedback_date_text": date_text,
+        "_feedback_date_error": date_error,
+    }
+
+
+_BUILDERS = {"submissions": _submissions, "issues": _issues, "feedback": _feedback}
+_INTEGER_COLUMNS = ("source_row", "issue_year", "issue_seq")
+
+
+def normalise_table(table: SourceTable, key: bytes) -> pd.DataFrame:
+    """The rows of one table as ``RAW_COLUMNS[kind]`` plus ``_``-prefixed helper columns.
+
+    Consumes the table: ``table.rows`` is emptied (see ``_Columns``).
+    """
+    import pandas as pd
+
+    cols = _Columns(table)
+    built = _BUILDERS[table.kind](table, cols, key)
+    frame = pd.DataFrame(
+        {
+            "source_sheet": table.sheet,
+            "source_row": table.row_numbers,
+            **built,
+            "extra_json": _extra_json(table, cols),
+        },
+        index=pd.RangeIndex(cols.count),
+    )
+    for name in _INTEGER_COLUMNS:
+        if name in frame:
+            frame[name] = frame[name].astype("Int64")
+    helpers = [c for c in frame.columns if c.startswith("_")]
+    return frame[[*RAW_COLUMNS[table.kind], *helpers]]

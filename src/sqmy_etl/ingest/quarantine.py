@@ -1,0 +1,167 @@
+"""Quarantine records: built by the loader, read by ``sqmy quarantine list|show``.
+
+A record is the normalised row (personal data already hashed and masked),
+plus the text of the cells that could not be read and the parser's
+message, so a clerk can find and fix the row in the original ledger.
+
+DuckDB refuses a read-only connection while another process writes, so a
+reader retries for a few seconds and then says plainly that the warehouse
+is busy instead of showing DuckDB's lock error.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from sqmy_etl.config import Settings
+from sqmy_etl.ingest.model import TableKind
+from sqmy_etl.warehouse.db import WarehouseBusy
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
+
+READ_WAIT_S = 10.0
+_LISTED = (
+    "quarantine_id",
+    "original_name",
+    "table_kind",
+    "source_sheet",
+    "source_row",
+    "rule",
+    "reason",
+    "quarantined_at",
+)
+
+
+def _jsonable(value: Any) -> Any:
+    import pandas as pd
+
+    if isinstance(value, list):
+        return value
+    if value is None or pd.isna(value):
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy / pandas scalars
+        return value.item()
+    return value
+
+
+def _record_json(row: dict[str, Any]) -> str:
+    """One held row as JSON; helper columns (``_received_date_text``…) lose their ``_``."""
+    record = {name.lstrip("_"): _jsonable(value) for name, value in row.items()}
+    if record.get("extra_json"):
+        record["extra_json"] = json.loads(record["extra_json"])
+    return json.dumps(record, ensure_ascii=False)
+
+
+def held_rows(
+    sha256: str, original_name: str, kind: TableKind, frame: pd.DataFrame, failed: pd.DataFrame
+) -> pd.DataFrame:
+    """``raw.quarantine`` rows (minus ``quarantined_at``) for the ``failed`` rows of ``frame``."""
+    import pandas as pd
+
+    rows = frame.loc[failed.index]
+    records = [_record_json(r) for r in rows.drop(columns=["source_sheet"]).to_dict("records")]
+    return pd.DataFrame(
+        {
+            "quarantine_id": [
+                f"{sha256[:12]}:{s}:{r}"
+                for s, r in zip(rows["source_sheet"], rows["source_row"], strict=True)
+            ],
+            "ingest_file_sha256": sha256,
+            "original_name": original_name,
+            "table_kind": kind,
+            "source_sheet": rows["source_sheet"].to_numpy(),
+            "source_row": rows["source_row"].to_numpy(),
+            "rule": failed["rule"].to_numpy(),
+            "reason": failed["reason"].to_numpy(),
+            "record_json": records,
+        }
+    )
+
+
+def with_unique_ids(quarantine: pd.DataFrame) -> pd.DataFrame:
+    """``<sha[:12]>:<sheet>:<row>`` is the id; a JSON export yields several tables from one
+    record number, so clashing ids gain ``:<kind>`` and, if still clashing, ``:<n>``."""
+    ids = quarantine["quarantine_id"].tolist()
+    clashes = Counter(ids)
+    ids = [
+        f"{i}:{k}" if clashes[i] > 1 else i
+        for i, k in zip(ids, quarantine["table_kind"], strict=True)
+    ]
+    clashes, seen = Counter(ids), Counter()
+    unique = []
+    for i in ids:
+        seen[i] += 1
+        unique.append(f"{i}:{seen[i]}" if clashes[i] > 1 else i)
+    return quarantine.assign(quarantine_id=unique)
+
+
+@contextmanager
+def _connect_reader(settings: Settings, wait_s: float) -> Iterator[duckdb.DuckDBPyConnection]:
+    import duckdb
+
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            con = duckdb.connect(str(settings.warehouse), read_only=True)
+            break
+        except (duckdb.IOException, duckdb.ConnectionException) as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(
+                    f"warehouse busy: a writer (ingest or transform) holds {settings.warehouse}; "
+                    "try again when it has finished"
+                ) from exc
+            time.sleep(0.2)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _query(settings: Settings, sql: str, params: list[Any], wait_s: float) -> list[dict[str, Any]]:
+    if not settings.warehouse.exists():
+        return []
+    with _connect_reader(settings, wait_s) as con:
+        cursor = con.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def list_quarantine(settings: Settings, wait_s: float = READ_WAIT_S) -> list[dict[str, Any]]:
+    """Every held-back row: where it came from, which rule and why (no record contents)."""
+    return _query(
+        settings,
+        f"SELECT {', '.join(_LISTED)} FROM raw.quarantine "
+        "ORDER BY quarantined_at, original_name, table_kind, source_sheet, source_row",
+        [],
+        wait_s,
+    )
+
+
+def show_quarantine(
+    settings: Settings, quarantine_id: str, wait_s: float = READ_WAIT_S
+) -> dict[str, Any] | None:
+    """One held-back row with its record (personal data hashed/masked), or None if unknown."""
+    rows = _query(
+        settings,
+        f"SELECT {', '.join(_LISTED)}, ingest_file_sha256, record_json "
+        "FROM raw.quarantine WHERE quarantine_id = ?",
+        [quarantine_id],
+        wait_s,
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    row["record"] = json.loads(row.pop("record_json"))
+    return row

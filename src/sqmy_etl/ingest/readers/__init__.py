@@ -1,0 +1,49 @@
+"""Ledger readers: one entry point, ``read_file``, for every accepted format.
+
+The format is decided by the bytes, not the name (clerks rename files):
+zip magic → xlsx, OLE2 magic → legacy or encrypted Excel, otherwise text
+whose first character ``[`` or ``{`` means JSON and anything else CSV. The
+extension is only a hint (a ``.tsv`` tries tab first, ``.json`` names a
+one-object file ``json``). Every problem with the input surfaces as
+``FileRejected`` with a Chinese / English reason, never as a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqmy_etl.config import Limits
+from sqmy_etl.ingest.model import FileRead, FileRejected
+from sqmy_etl.ingest.readers.csv_reader import read_csv
+from sqmy_etl.ingest.readers.json_reader import read_json
+from sqmy_etl.ingest.readers.text import detect_encoding, first_text_char
+from sqmy_etl.ingest.readers.xlsx_guard import OLE2_MAGIC, ZIP_MAGICS
+from sqmy_etl.ingest.readers.xlsx_reader import read_xlsx
+
+__all__ = ["read_file"]
+
+
+def read_file(path: Path, limits: Limits) -> FileRead:
+    """Read one ledger file into recognised tables; ``FileRejected`` when it cannot be used."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            magic = fh.read(len(OLE2_MAGIC))
+    except OSError as exc:
+        raise FileRejected(f"无法读取文件 / cannot read the file: {exc.strerror}") from None
+    if size > limits.max_file_bytes:
+        raise FileRejected(
+            f"文件过大 / file too large: {size} bytes, limit {limits.max_file_bytes}"
+        )
+    if size == 0:
+        raise FileRejected("空文件 / empty file")
+    suffix = path.suffix.lower()
+    if magic.startswith(ZIP_MAGICS):
+        return read_xlsx(path, limits)
+    if magic == OLE2_MAGIC:
+        return read_xlsx(path, limits, legacy=True)
+    encoding = detect_encoding(path)
+    if first_text_char(path, encoding) in ("[", "{"):
+        return read_json(path, limits, encoding=encoding, suffix=suffix)
+    return read_csv(path, limits, encoding=encoding, prefer_tab=suffix == ".tsv")

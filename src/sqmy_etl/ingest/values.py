@@ -1,0 +1,273 @@
+"""Scalar value parsers for ledger cells (CONTRACT.md §1 "Values").
+
+Called once per cell on files of up to a million rows, so every pattern is
+compiled once at import and the common cases return early. All parsers are
+pure: the same cell always gives the same answer, and a bad value raises
+``ValueError`` (with a Chinese / English message the loader can quote) and
+never anything else.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from datetime import UTC, date, datetime, timedelta, timezone
+
+from sqmy_etl.config import SHANGHAI
+from sqmy_etl.ingest.model import Cell
+
+FEEDBACK_INSTRUCTION = "批示"
+FEEDBACK_ADOPTION = "采用"
+
+# Excel day 0 for each date system. The 1900 system counts a non-existent
+# 1900-02-29 (serial 60, a Lotus 1-2-3 bug Excel kept), so serials from 61 on
+# are one day ahead of a plain count from 1899-12-31.
+_EPOCH_1900 = date(1899, 12, 31)
+_EPOCH_1900_AFTER_BUG = date(1899, 12, 30)
+_EPOCH_1904 = date(1904, 1, 1)
+_FAKE_LEAP_DAY = 60
+_MAX_SERIAL_1900 = 2_958_465  # 9999-12-31
+_MAX_SERIAL_1904 = 2_957_003  # 9999-12-31
+_COMPACT_MIN, _COMPACT_MAX = 10_000_101, 99_991_231  # yyyymmdd as a number
+
+_DATE_ISO = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})")
+_DATE_CN = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
+_DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_TIME = re.compile(
+    r"""\s*(?:[T\s]\s*)?
+    (?:
+        (?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<f>\d{1,9}))?)?
+      | (?P<hc>\d{1,2})\s*[时点]\s*(?:(?P<mc>\d{1,2})\s*分\s*(?:(?P<sc>\d{1,2})\s*秒)?)?
+      | (?<=T)(?P<hb>\d{2})(?P<mb>\d{2})(?P<sb>\d{2})?
+    )?
+    \s*(?P<tz>Z|[+-]\d{2}(?::?\d{2})?)?\s*""",
+    re.VERBOSE,
+)
+# Serials written as text are only believed in the plausible 5-digit window
+# (1927-05-18 .. 2173-10-14): "2021" or "37" in a date column is a mistake,
+# not 1905-07-13. Number cells keep Excel's whole range (1900 bug included).
+_SERIAL_TEXT = re.compile(r"\d{5}(?:\.\d+)?")
+
+_ISSUE_FORMS = (
+    # 2021年第37期, 2021第37期, 第37期, 《社情民意》2021年第37期
+    re.compile(r"(?:《[^》]*》)?(?:(?P<y>[12]\d{3})年?)?第(?P<s>\d{1,4})期?"),
+    # 2021年37期
+    re.compile(r"(?:《[^》]*》)?(?P<y>[12]\d{3})年(?P<s>\d{1,4})期?"),
+    # 37, 37期, 037
+    re.compile(r"(?P<s>\d{1,4})期?"),
+    # the canonical issue_id itself: 2021-037
+    re.compile(r"(?P<y>[12]\d{3})-(?P<s>\d{1,4})"),
+)
+_WHITESPACE = re.compile(r"\s+")
+_ID_SEPARATORS = re.compile(r"[,，、;；\s]+")
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def normalise_text(value: Cell) -> str | None:
+    """Cell → trimmed NFKC text, ``None`` when blank; never truncates.
+
+    Numbers typed into Excel arrive as floats, so an integral float prints
+    without ``.0`` (``120`` not ``120.0``) — ids and phone numbers stay as
+    the clerk typed them.
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return _nfkc(value) or None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        parts = [text for text in map(normalise_text, value) if text is not None]
+        return ",".join(parts) or None
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return _nfkc(str(value)) or None
+
+
+def _from_serial(serial: float, date1904: bool) -> date:
+    """An Excel serial day number → calendar date (the fraction is the time of day)."""
+    if not math.isfinite(serial):
+        raise ValueError(f"不是日期序列号 / not an Excel date serial: {serial!r}")
+    day = math.floor(serial)
+    if date1904:
+        if not 0 <= day <= _MAX_SERIAL_1904:
+            raise ValueError(f"超出 Excel 日期范围 / Excel 1904 serial out of range: {serial!r}")
+        return _EPOCH_1904 + timedelta(days=day)
+    if not 1 <= day <= _MAX_SERIAL_1900:
+        raise ValueError(f"超出 Excel 日期范围 / Excel serial out of range: {serial!r}")
+    if day == _FAKE_LEAP_DAY:
+        raise ValueError("1900-02-29 不存在 / Excel serial 60 is the non-existent 1900-02-29")
+    if day < _FAKE_LEAP_DAY:
+        return _EPOCH_1900 + timedelta(days=day)
+    return _EPOCH_1900_AFTER_BUG + timedelta(days=day)
+
+
+def _offset(text: str) -> timezone:
+    if text == "Z":
+        return UTC
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+
+
+def _calendar_date(year: int, month: int, day: int, original: object) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(f"不存在的日期 / impossible date: {original!r}") from None
+
+
+def _date_with_time(day: date, rest: str, original: object) -> date:
+    """Apply an optional trailing time and UTC offset to ``day``.
+
+    Only an offset can move the calendar date (to Asia/Shanghai); a time
+    without offset is already Shanghai local, but it is still checked so
+    ``2021-03-18 25:00`` is rejected rather than silently read as the 18th.
+    """
+    if not rest:
+        return day
+    match = _TIME.fullmatch(rest)
+    if match is None:
+        raise ValueError(f"无法解析的日期 / unparseable date: {original!r}")
+    hour = match["h"] or match["hc"] or match["hb"] or "0"
+    minute = match["m"] or match["mc"] or match["mb"] or "0"
+    second = match["s"] or match["sc"] or match["sb"] or "0"
+    try:
+        stamp = datetime(day.year, day.month, day.day, int(hour), int(minute), int(second))
+        if match["tz"] is None:
+            return day
+        return stamp.replace(tzinfo=_offset(match["tz"])).astimezone(SHANGHAI).date()
+    except (ValueError, OverflowError):
+        raise ValueError(f"不存在的时间 / impossible time: {original!r}") from None
+
+
+def _parse_date_text(text: str, date1904: bool, original: object) -> date:
+    match = _DATE_ISO.match(text)
+    if match:
+        year, _, month, day = match.groups()
+    else:
+        match = _DATE_CN.match(text)
+        if match:
+            year, month, day = match.groups()
+        elif _SERIAL_TEXT.fullmatch(text):
+            return _from_serial(float(text), date1904)
+        else:
+            match = _DATE_COMPACT.match(text)
+            if match is None:
+                raise ValueError(f"无法解析的日期 / unparseable date: {original!r}")
+            year, month, day = match.groups()
+    day_value = _calendar_date(int(year), int(month), int(day), original)
+    return _date_with_time(day_value, text[match.end() :], original)
+
+
+def parse_date(value: Cell, *, date1904: bool = False) -> date:
+    """A cell → its Asia/Shanghai calendar date, or ``ValueError``.
+
+    Accepts every form of CONTRACT.md §1: date/datetime objects, Excel
+    serials (1900 or 1904 system) as numbers or as 5-digit numeric text,
+    yyyymmdd as a number, and the text forms with or without time. A
+    timestamp with an offset is converted to Shanghai first
+    (``2021-12-31T20:00:00Z`` → 2022-01-01). The plausible
+    range (1990 … ingest day) is a validation rule, not checked here.
+    """
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            return value.astimezone(SHANGHAI).date()
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool) or value is None:
+        raise ValueError(f"不是日期 / not a date: {value!r}")
+    if isinstance(value, int | float):
+        if not -_MAX_SERIAL_1900 <= value <= _COMPACT_MAX:
+            raise ValueError(f"不是日期 / not a date: {value!r}")
+        if value >= _COMPACT_MIN and float(value).is_integer():
+            # 20210318 typed into Excel as a number, not a serial (serials stop at 2958465)
+            return _parse_date_text(str(int(value)), date1904, value)
+        return _from_serial(float(value), date1904)
+    if not isinstance(value, str):
+        raise ValueError(f"不是日期 / not a date: {value!r}")
+    text = _nfkc(value)
+    if not text:
+        raise ValueError("日期为空 / empty date")
+    return _parse_date_text(text, date1904, value)
+
+
+def parse_issue_no(value: Cell) -> tuple[int | None, int]:
+    """An issue number as written → (year or ``None``, sequence number ≥ 1).
+
+    ``2021年第37期`` → (2021, 37); ``第37期`` / ``37`` / ``37期`` → (None, 37);
+    the canonical ``2021-037`` → (2021, 37). A year-less number is resolved
+    later (from the published date, or for feedback from the feedback date).
+    """
+    if isinstance(value, bool) or value is None:
+        raise ValueError(f"不是期号 / not an issue number: {value!r}")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError(f"不是期号 / not an issue number: {value!r}")
+        value = int(value)
+    if isinstance(value, int):
+        if not 1 <= value <= 9999:
+            raise ValueError(f"期号须为正整数 / issue sequence must be 1..9999: {value!r}")
+        return None, value
+    if not isinstance(value, str):
+        raise ValueError(f"不是期号 / not an issue number: {value!r}")
+    text = _WHITESPACE.sub("", unicodedata.normalize("NFKC", value))
+    for pattern in _ISSUE_FORMS:
+        match = pattern.fullmatch(text)
+        if match:
+            groups = match.groupdict()
+            seq = int(groups["s"])
+            if seq < 1:
+                raise ValueError(f"期号须大于0 / issue sequence must be ≥ 1: {value!r}")
+            year = groups.get("y")
+            return (int(year) if year else None), seq
+    raise ValueError(f"无法解析的期号 / unparseable issue number: {value!r}")
+
+
+def issue_id(year: int, seq: int) -> str:
+    """The canonical issue id ``YYYY-NNN`` (``2021-037``)."""
+    return f"{year}-{seq:03d}"
+
+
+def parse_feedback_type(value: Cell) -> str:
+    """批示 (also for a blank or absent type) or 采用; ``ValueError`` otherwise."""
+    text = normalise_text(value)
+    if text is None or text == FEEDBACK_INSTRUCTION:
+        return FEEDBACK_INSTRUCTION
+    if text == FEEDBACK_ADOPTION:
+        return FEEDBACK_ADOPTION
+    raise ValueError(f"未知的反馈类型 / feedback type must be 批示 or 采用: {value!r}")
+
+
+def split_ids(value: Cell) -> list[str]:
+    """A list of submission ids as written → the ids in order, NFKC, empties dropped.
+
+    Separators are , ， 、 ; ； and whitespace; a JSON list is split item by item.
+    """
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [part for item in value for part in split_ids(item)]
+    text = normalise_text(value)
+    if text is None:
+        return []
+    return [part for part in _ID_SEPARATORS.split(text) if part]

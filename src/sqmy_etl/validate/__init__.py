@@ -1,0 +1,1 @@
+"""Row validation with Great Expectations suites kept as JSON in ``expectations/``."""
