@@ -1,0 +1,90 @@
+with
+
+feedback as (
+
+    select * from {{ ref('stg_raw__feedback') }}
+
+),
+
+issues as (
+
+    select * from {{ ref('int_issues_merged') }}
+
+),
+
+numbered_with_year as (
+
+    select
+        feedback.feedback_row_id,
+        issues.issue_id
+    from feedback
+    inner join issues
+        on
+            feedback.issue_year = issues.issue_year
+            and feedback.issue_seq = issues.issue_seq
+
+),
+
+numbered_without_year as (
+
+    select
+        feedback.feedback_row_id,
+        issues.issue_id
+    from feedback
+    inner join issues
+        on
+            feedback.issue_seq = issues.issue_seq
+            and feedback.feedback_date >= issues.published_date
+    where feedback.issue_year is null
+    qualify row_number() over (
+        partition by feedback.feedback_row_id
+        order by issues.published_date desc, issues.issue_id desc
+    ) = 1
+
+),
+
+matches as (
+
+    select * from numbered_with_year
+    union all
+    select * from numbered_without_year
+
+),
+
+final as (
+
+    select
+        -- ids
+        feedback.feedback_row_id,
+        matches.issue_id,
+        feedback.issue_no_raw,
+        feedback.issue_year,
+        feedback.issue_seq,
+
+        -- lineage
+        feedback.ingest_file_sha256,
+        feedback.ingest_seq,
+        feedback.source_sheet,
+        feedback.source_row,
+
+        -- dates
+        feedback.feedback_date,
+
+        -- categories
+        feedback.feedback_type,
+        feedback.level_as_written,
+        feedback.level,
+        feedback.level_rank,
+
+        -- text
+        feedback.post,
+
+        matches.issue_id is null as is_orphan
+
+    from feedback
+    left join matches
+        on feedback.feedback_row_id = matches.feedback_row_id
+
+)
+
+select * from final

@@ -1,0 +1,179 @@
+with
+
+date_periods as (
+
+    select * from {{ ref('int_date_periods') }}
+
+),
+
+submissions as (
+
+    select * from {{ ref('fct_submissions') }}
+
+),
+
+issues as (
+
+    select * from {{ ref('fct_issues') }}
+
+),
+
+dim_theme as (
+
+    select * from {{ ref('dim_theme') }}
+
+),
+
+theme_order as (
+
+    select * from {{ ref('theme_l1') }}
+
+),
+
+periods as (
+
+    select distinct
+        date_periods.period_type,
+        date_periods.period_label,
+        date_periods.period_start,
+        date_periods.period_end
+    from date_periods
+
+),
+
+themes as (
+
+    select dim_theme.theme_l1 from dim_theme
+    union
+    select '未分类' as theme_l1
+    union
+    select '全部' as theme_l1
+
+),
+
+submissions_by_period as (
+
+    select
+        date_periods.period_type,
+        date_periods.period_label,
+        submissions.theme_l1
+    from submissions
+    inner join date_periods
+        on submissions.received_date = date_periods.date_day
+
+),
+
+issues_by_period as (
+
+    select
+        date_periods.period_type,
+        date_periods.period_label,
+        issues.*
+    from issues
+    inner join date_periods
+        on issues.published_date = date_periods.date_day
+
+),
+
+submission_counts as (
+
+    select
+        submissions_by_period.period_type,
+        submissions_by_period.period_label,
+        submissions_by_period.theme_l1,
+        count(*) as submissions_received
+    from submissions_by_period
+    group by
+        submissions_by_period.period_type,
+        submissions_by_period.period_label,
+        submissions_by_period.theme_l1
+
+    union all
+
+    select
+        submissions_by_period.period_type,
+        submissions_by_period.period_label,
+        '全部' as theme_l1,
+        count(*) as submissions_received
+    from submissions_by_period
+    group by
+        submissions_by_period.period_type,
+        submissions_by_period.period_label
+
+),
+
+issue_counts as (
+
+    select
+        issues_by_period.period_type,
+        issues_by_period.period_label,
+        issues_by_period.theme_l1,
+        {{ issue_measures('issues_by_period') }}
+    from issues_by_period
+    group by
+        issues_by_period.period_type,
+        issues_by_period.period_label,
+        issues_by_period.theme_l1
+
+    union all
+
+    select
+        issues_by_period.period_type,
+        issues_by_period.period_label,
+        '全部' as theme_l1,
+        {{ issue_measures('issues_by_period') }}
+    from issues_by_period
+    group by
+        issues_by_period.period_type,
+        issues_by_period.period_label
+
+),
+
+final as (
+
+    select
+        periods.period_type,
+        periods.period_label,
+        periods.period_start,
+        periods.period_end,
+        themes.theme_l1,
+        cast(coalesce(submission_counts.submissions_received, 0) as integer)
+            as submissions_received,
+        cast(coalesce(issue_counts.issues_published, 0) as integer)
+            as issues_published,
+        cast(coalesce(issue_counts.issues_instructed, 0) as integer)
+            as issues_instructed,
+        {{ rate(
+            'issue_counts.issues_instructed',
+            'issue_counts.issues_published'
+        ) }} as instruction_rate,
+        cast(coalesce(issue_counts.instructions_total, 0) as integer)
+            as instructions_total,
+        cast(coalesce(issue_counts.issues_adopted_national, 0) as integer)
+            as issues_adopted_national
+    from periods
+    cross join themes
+    left join submission_counts
+        on
+            periods.period_type = submission_counts.period_type
+            and periods.period_label = submission_counts.period_label
+            and themes.theme_l1 = submission_counts.theme_l1
+    left join issue_counts
+        on
+            periods.period_type = issue_counts.period_type
+            and periods.period_label = issue_counts.period_label
+            and themes.theme_l1 = issue_counts.theme_l1
+    left join theme_order
+        on themes.theme_l1 = theme_order.theme_l1
+    order by
+        case periods.period_type
+            when 'year' then 1
+            when 'quarter' then 2
+            else 3
+        end,
+        periods.period_start,
+        coalesce(theme_order.sort_order, 0)
+
+)
+
+select * from final

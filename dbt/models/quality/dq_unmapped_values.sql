@@ -1,0 +1,75 @@
+with
+
+submissions as (
+
+    select * from {{ ref('int_submissions_merged') }}
+
+),
+
+issues as (
+
+    select * from {{ ref('int_issues_merged') }}
+
+),
+
+feedback as (
+
+    select * from {{ ref('int_feedback_matched_to_issues') }}
+
+),
+
+unmapped as (
+
+    select
+        'region' as field_name,
+        submissions.region_as_written as value_as_written,
+        '未知' as mapped_to
+    from submissions
+    where submissions.is_region_unknown
+
+    union all
+
+    select
+        'submission_theme' as field_name,
+        submissions.theme_as_written as value_as_written,
+        '未分类' as mapped_to
+    from submissions
+    where submissions.is_theme_unknown
+
+    union all
+
+    select
+        'issue_theme' as field_name,
+        issues.theme_as_written as value_as_written,
+        '未分类' as mapped_to
+    from issues
+    where issues.is_theme_unknown
+
+    union all
+
+    select
+        'feedback_level' as field_name,
+        feedback.level_as_written as value_as_written,
+        'NULL' as mapped_to
+    from feedback
+    where feedback.level_as_written is not null and feedback.level is null
+
+),
+
+final as (
+
+    select
+        unmapped.field_name,
+        unmapped.value_as_written,
+        unmapped.mapped_to,
+        count(*) as row_count
+    from unmapped
+    group by unmapped.field_name, unmapped.value_as_written, unmapped.mapped_to
+    order by
+        unmapped.field_name asc,
+        row_count desc,
+        unmapped.value_as_written asc
+
+)
+
+select * from final

@@ -1,0 +1,63 @@
+with
+
+source as (
+
+    select * from {{ source('raw', 'submissions') }}
+
+),
+
+region_names as (
+
+    select * from {{ ref('stg_seeds__region_names') }}
+
+),
+
+theme_names as (
+
+    select * from {{ ref('stg_seeds__theme_names') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        source.submission_id,
+        source.issue_id as linked_issue_id,
+
+        -- lineage
+        source.ingest_file_sha256,
+        source.ingest_seq,
+        source.source_sheet,
+        source.source_row,
+
+        -- dates
+        source.received_date,
+
+        -- text
+        source.title,
+        source.sector,
+        source.content,
+
+        -- regions
+        source.region as region_as_written,
+        region_names.region_code,
+        region_names.region_name,
+
+        -- themes
+        source.theme as theme_as_written,
+        theme_names.theme_l1,
+        theme_names.theme_l2,
+
+        -- personal data, hashed at ingest
+        source.submitter_hash
+
+    from source
+    left join region_names
+        on source.region = region_names.written_name
+    left join theme_names
+        on source.theme = theme_names.written_name
+
+)
+
+select * from renamed

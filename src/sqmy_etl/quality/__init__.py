@@ -1,0 +1,1 @@
+"""The data-quality report: what ingest held back, rejected or could not map."""

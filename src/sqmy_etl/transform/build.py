@@ -1,0 +1,165 @@
+"""Run the dbt project, then publish: write, audit, publish.
+
+``dbt build`` writes the working warehouse and runs every test; only when
+every node passed are the marts copied to ``published/``. A failed test
+raises ``TransformFailed`` naming the node and leaves ``published/`` as it
+was. dbt is imported inside the functions: ``import dbt`` costs seconds and
+the CLI and Airflow DAG files import this module at start.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqmy_etl.config import Settings
+from sqmy_etl.warehouse.db import ensure_raw_schema, writer_lock
+from sqmy_etl.warehouse.publish import PublishResult, publish_marts
+
+if TYPE_CHECKING:
+    from dbt.cli.main import dbtRunnerResult
+
+log = logging.getLogger(__name__)
+
+WAREHOUSE_ENV = "SQMY_WAREHOUSE_PATH"
+_FAILED = {"error", "fail", "runtime error"}
+
+
+class TransformFailed(RuntimeError):
+    """dbt did not pass; ``failing_nodes`` holds the unique ids that failed."""
+
+    def __init__(self, failing_nodes: list[str], detail: str) -> None:
+        names = ", ".join(failing_nodes) if failing_nodes else "dbt"
+        super().__init__(f"transform failed, marts not published: {names}\n{detail}".rstrip())
+        self.failing_nodes = failing_nodes
+
+
+@dataclass(frozen=True)
+class TransformResult:
+    nodes_run: int
+    dbt_seconds: float
+    published: PublishResult
+
+
+def dbt_target_dir(settings: Settings) -> Path:
+    """Per-SQMY_HOME dbt target: two homes never clash, one home is serialised by the lock."""
+    return settings.home / "dbt" / "target"
+
+
+@contextmanager
+def _warehouse_env(settings: Settings) -> Iterator[None]:
+    """Point profiles.yml at this home's warehouse for the duration of one dbt call."""
+    previous = os.environ.get(WAREHOUSE_ENV)
+    os.environ[WAREHOUSE_ENV] = str(settings.warehouse)
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(WAREHOUSE_ENV, None)
+        else:
+            os.environ[WAREHOUSE_ENV] = previous
+
+
+def _log_dbt_event(event: Any) -> None:
+    """Forward dbt's warnings and errors to our log (stderr + JSON file), never stdout."""
+    level = event.info.level
+    if level in ("warn", "error"):
+        log.warning("dbt: %s", event.info.msg)
+    elif event.info.name in ("LogModelResult", "LogTestResult", "LogSnapshotResult"):
+        log.debug("dbt: %s", event.info.msg)
+
+
+def invoke_dbt(
+    settings: Settings,
+    args: list[str],
+    target_dir: Path | None = None,
+    log_dir: Path | None = None,
+) -> dbtRunnerResult:
+    """Run one dbt command on the project with this home's warehouse, target and log dirs."""
+    from dbt.cli.main import dbtRunner
+
+    target = target_dir or dbt_target_dir(settings)
+    log_dir = log_dir or settings.logs / "dbt"
+    target.mkdir(parents=True, exist_ok=True)
+    log_dir.mkdir(parents=True, exist_ok=True)
+    full_args = [
+        *args,
+        "--project-dir",
+        str(settings.dbt_dir),
+        "--profiles-dir",
+        str(settings.dbt_dir),
+        "--target-path",
+        str(target),
+        "--log-path",
+        str(log_dir),
+        "--log-level",
+        "none",
+        "--log-level-file",
+        "info",
+    ]
+    with _warehouse_env(settings):
+        return dbtRunner(callbacks=[_log_dbt_event]).invoke(full_args)
+
+
+def _require_success(result: dbtRunnerResult) -> None:
+    """Raise ``TransformFailed`` naming the failed nodes unless every node of the run passed."""
+    if result.exception is not None:
+        raise TransformFailed([], str(result.exception))
+    outcomes = getattr(result.result, "results", None) or []
+    failed = [r for r in outcomes if str(r.status) in _FAILED]
+    skipped = sum(1 for r in outcomes if str(r.status) == "skipped")
+    if failed or skipped or not result.success:
+        lines = [f"- {r.node.unique_id}: {r.status!s}: {r.message}" for r in failed]
+        if skipped:
+            lines.append(f"- {skipped} node(s) skipped")
+        raise TransformFailed([r.node.unique_id for r in failed], "\n".join(lines))
+
+
+def _ensure_raw(settings: Settings) -> None:
+    """The sources must exist even before the first ingest, or dbt cannot build."""
+    import duckdb
+
+    con = duckdb.connect(str(settings.warehouse))
+    try:
+        ensure_raw_schema(con)
+    finally:
+        con.close()
+
+
+def run_transform(settings: Settings) -> TransformResult:
+    """``dbt build`` under the writer lock; publish the marts only if every node passed."""
+    settings.ensure_dirs()
+    with writer_lock(settings):
+        _ensure_raw(settings)
+        started = time.perf_counter()
+        result = invoke_dbt(settings, ["build"])
+        elapsed = time.perf_counter() - started
+        _require_success(result)
+        published = publish_marts(settings)
+    nodes = len(getattr(result.result, "results", None) or [])
+    log.info("dbt build: %d nodes passed in %.1fs", nodes, elapsed)
+    return TransformResult(nodes_run=nodes, dbt_seconds=elapsed, published=published)
+
+
+def generate_docs(settings: Settings) -> Path:
+    """``dbt docs generate`` against the built warehouse; returns the static index.html."""
+    with writer_lock(settings):
+        _require_success(invoke_dbt(settings, ["docs", "generate"]))
+    return dbt_target_dir(settings) / "index.html"
+
+
+def build_manifest(settings: Settings, target_dir: Path | None = None) -> Path:
+    """``dbt parse`` into ``dbt/target`` (default) so Cosmos can render the DAG from the manifest.
+
+    Parsing reads no data, so it takes no lock; the warehouse path is only
+    needed because profiles.yml refers to it.
+    """
+    target = target_dir or settings.dbt_dir / "target"
+    _require_success(invoke_dbt(settings, ["parse"], target_dir=target, log_dir=target))
+    return target / "manifest.json"

@@ -1,0 +1,56 @@
+"""Near-duplicate submissions: re-sent text is flagged against the earlier one, nothing else."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqmy_etl.transform.near_duplicates import NearDuplicate, Submission, find_near_duplicates
+
+ORIGINAL = "锡林郭勒盟部分嘎查牧民反映草原生态补奖资金发放不及时，建议简化审核流程并按季度发放。"
+RETYPED = "锡林郭勒盟部分嘎查牧民反映草原生态补奖资金发放不及时, 建议简化审核流程并按季度发放."
+OTHER = "乌海市部分工业园区周边道路扬尘污染较重，建议增加洒水频次并加强渣土车辆管理。"
+HALF_CHANGED = "锡林郭勒盟部分嘎查牧民反映牧区道路养护资金落实不到位，建议加快农村公路改造进度。"
+
+
+def sub(submission_id: str, day: int, content: str | None) -> Submission:
+    return Submission(submission_id, date(2021, 3, day), content)
+
+
+def test_retyped_copy_points_to_the_earlier_submission():
+    """Full-width vs half-width punctuation and spaces do not hide a copy; the later is flagged."""
+    found = find_near_duplicates([sub("B", 5, RETYPED), sub("A", 9, ORIGINAL)])
+    assert [(d.submission_id, d.possible_duplicate_of) for d in found] == [("A", "B")]
+    assert found[0].similarity >= 0.9
+
+
+def test_same_day_tie_goes_to_the_smaller_id():
+    """Identical texts received the same day: the smaller id is the original, similarity 1."""
+    found = find_near_duplicates([sub("X2", 1, ORIGINAL), sub("X1", 1, ORIGINAL)])
+    assert found == [NearDuplicate("X2", "X1", 1.0)]
+
+
+def test_every_later_copy_points_to_the_first_of_the_cluster():
+    """Three copies: the second and third both point to the earliest."""
+    found = find_near_duplicates(
+        [sub("C", 3, ORIGINAL), sub("B", 2, RETYPED), sub("A", 1, ORIGINAL)]
+    )
+    assert sorted((d.submission_id, d.possible_duplicate_of) for d in found) == [
+        ("B", "A"),
+        ("C", "A"),
+    ]
+
+
+def test_different_short_or_missing_texts_are_not_flagged():
+    """Unrelated texts, a shared opening phrase, very short texts and no content: none flagged."""
+    found = find_near_duplicates(
+        [
+            sub("A", 1, ORIGINAL),
+            sub("B", 2, OTHER),
+            sub("C", 3, HALF_CHANGED),
+            sub("D", 4, "同上"),
+            sub("E", 5, "同上"),
+            sub("F", 6, None),
+            sub("G", 7, None),
+        ]
+    )
+    assert found == []
