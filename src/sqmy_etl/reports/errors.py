@@ -1,0 +1,19 @@
+"""Report errors: each says what is wrong and what to do about it."""
+
+from __future__ import annotations
+
+
+class ReportError(Exception):
+    """A report could not be produced; the message is meant for the operator."""
+
+
+class PeriodError(ReportError, ValueError):
+    """The period is not '2021', '2021-Q3' or '2021-07'."""
+
+
+class MissingFontError(ReportError):
+    """No CJK font is installed, so Chinese would render as boxes."""
+
+
+class MissingGlyphError(ReportError):
+    """A character had no glyph in any font: the output would show a box."""
