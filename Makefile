@@ -5,6 +5,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
+# byte-compile at install and keep .pyc files: Airflow, dbt and GX import thousands of modules
+export UV_COMPILE_BYTECODE := 1
+unexport PYTHONDONTWRITEBYTECODE
 export AIRFLOW__COSMOS__ENABLE_TELEMETRY := False
 
 UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)

@@ -75,7 +75,7 @@ def generate(
     scale: Annotated[float, typer.Option(help="数据量倍数（1 = 1005 篇来稿）")] = 1.0,
     messy: Annotated[bool, typer.Option(help="加入同义表头、别名、重复与坏行")] = False,
 ) -> None:
-    """生成按 2021 年数据校准的合成台账，并写出 truth.json（预期数字）。"""
+    """生成按 2021 年数据校准的合成台账（OUT/ledgers/）与 truth.json（预期数字）。"""
     from sqmy_etl.synth import generate_ledgers
 
     settings = _settings()
@@ -89,7 +89,10 @@ def generate(
         scale=scale,
         messy=messy,
     )
-    stdout.print(str(truth.parent))
+    from sqmy_etl.synth.generate import LEDGERS_DIR
+
+    stderr_console.print(f"truth: {truth}", highlight=False)
+    stdout.print(str(truth.parent / LEDGERS_DIR), highlight=False)
 
 
 @app.command()
@@ -166,7 +169,7 @@ def transform(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False)
         result = run_transform(settings)
     except TransformFailed as exc:
         raise _fail(str(exc)) from exc
-    stdout.print(str(result.published))
+    stdout.print(str(result.published.path), highlight=False)
 
 
 @app.command()
@@ -182,7 +185,7 @@ def run(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> No
         result = run_transform(settings)
     except TransformFailed as exc:
         raise _fail(str(exc)) from exc
-    stdout.print(str(result.published))
+    stdout.print(str(result.published.path), highlight=False)
     if any(r.status == "rejected" for r in report.files):
         raise typer.Exit(EXIT_REJECTED)
 
@@ -200,10 +203,7 @@ def query(
         columns, rows = run_query(settings, sql)
     except QueryError as exc:
         raise _fail(str(exc)) from exc
-    if format is OutputFormat.table:
-        stdout.print(format_result(columns, rows, "table"))
-    else:
-        typer.echo(format_result(columns, rows, format.value), nl=False)
+    typer.echo(format_result(columns, rows, format.value), nl=False)
 
 
 @app.command()
@@ -225,12 +225,12 @@ def report(
     formats = [f.strip() for f in format.split(",") if f.strip()]
     try:
         paths = build_report(settings, period, formats, out)
+        for path in paths:
+            stdout.print(str(path))
+        if mail:
+            mail_report_from_env(paths, period)
     except ReportError as exc:
         raise _fail(str(exc)) from exc
-    for path in paths:
-        stdout.print(str(path))
-    if mail:
-        mail_report_from_env(paths, period)
 
 
 @app.command()

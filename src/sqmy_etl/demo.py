@@ -40,7 +40,7 @@ class DemoResult:
 def drop_into_landing(settings: Settings, generated: Path) -> list[Path]:
     """Copy the generated ledgers into landing/ (sorted, as the ingest reads them)."""
     dropped = []
-    for path in sorted(p for p in generated.iterdir() if p.is_file() and p.name != "truth.json"):
+    for path in sorted(generated.iterdir()):
         target = settings.landing / path.name
         shutil.copyfile(path, target)
         dropped.append(target)
@@ -76,9 +76,10 @@ def run_demo(settings: Settings, *, via_airflow: bool = False) -> DemoResult:
     from sqmy_etl.quality.report import write_quality_report
     from sqmy_etl.reports.build import build_report
     from sqmy_etl.synth import generate_ledgers
+    from sqmy_etl.synth.generate import LEDGERS_DIR
 
     truth = generate_ledgers(DEMO_YEAR, settings.home / "generated" / str(DEMO_YEAR), messy=True)
-    drop_into_landing(settings, truth.parent)
+    drop_into_landing(settings, truth.parent / LEDGERS_DIR)
     if via_airflow:
         from sqmy_etl.orchestration.embedded import run_embedded
 
@@ -87,7 +88,7 @@ def run_demo(settings: Settings, *, via_airflow: bool = False) -> DemoResult:
         from sqmy_etl.ingest.load import ingest_landing
         from sqmy_etl.transform.build import run_transform
 
-        ingest_landing(settings)
+        ingest_landing(settings, settle_s=0)
         run_transform(settings)
     write_quality_report(settings)
     report_paths = build_report(settings, str(DEMO_YEAR), ["html", "pdf", "xlsx"])

@@ -52,7 +52,7 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> dict:
     gen = sqmy(env, "generate", "--year", "2021", "--messy", "--out", str(generated))
     assert gen.returncode == 0, gen.stderr
     truth = json.loads((generated / "truth.json").read_text("utf-8"))
-    files = sorted(p for p in generated.iterdir() if p.name != "truth.json")
+    files = sorted((generated / "ledgers").iterdir())
     warehouse = Path(env["SQMY_HOME"]) / "warehouse" / "sqmy.duckdb"
     first = sqmy(env, "ingest", *map(str, files))
     after_first = fetch_dicts(warehouse, RAW_COUNTS_SQL)
