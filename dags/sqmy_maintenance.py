@@ -1,0 +1,52 @@
+"""
+### sqmy_maintenance — 日常维护
+
+Daily at 03:00 Asia/Shanghai, each step under the `duckdb_writer` pool:
+
+* `archive_retention` — deletes archive files older than
+  `sqmy_archive_retention_days` (Variable, default 365) that no loaded file
+  owns; a loaded file's archive is its lineage and is kept unless the Variable
+  `sqmy_archive_delete_loaded` is `true`.
+* `checkpoint` — DuckDB `CHECKPOINT`, folds the WAL into the warehouse file.
+* `quarantine_ageing` — logs quarantined rows per rule and age bucket, as of
+  the run's data interval end, for the data stewards (数据管理员).
+
+**On failure** (mail from `sqmy_smtp`): nothing downstream depends on it; re-run
+from the UI. Call the data platform on-call (数据平台值班, owner `sqmy-data`).
+"""
+
+from __future__ import annotations
+
+from airflow.sdk import dag, task
+
+from sqmy_etl.orchestration import tasks
+from sqmy_etl.orchestration.defaults import START_DATE, WRITER_POOL, default_args
+
+
+@dag(
+    dag_id="sqmy_maintenance",
+    schedule="0 3 * * *",
+    start_date=START_DATE,
+    catchup=False,  # upkeep of the current state; past days have nothing to do
+    max_active_runs=1,
+    default_args=default_args(),
+    tags=["sqmy", "maintenance"],
+    doc_md=__doc__,
+)
+def sqmy_maintenance() -> None:
+    @task(pool=WRITER_POOL)
+    def archive_retention(data_interval_end=None) -> dict[str, int]:
+        return tasks.archive_retention(data_interval_end)
+
+    @task(pool=WRITER_POOL)
+    def checkpoint() -> dict[str, int]:
+        return tasks.checkpoint()
+
+    @task(pool=WRITER_POOL)
+    def quarantine_ageing(data_interval_end=None) -> dict[str, dict[str, int]]:
+        return tasks.quarantine_ageing(data_interval_end)
+
+    archive_retention() >> checkpoint() >> quarantine_ageing()
+
+
+sqmy_maintenance()

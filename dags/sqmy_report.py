@@ -1,0 +1,65 @@
+"""
+### sqmy_report_{kind} — 领导报告 (monthly / quarterly / annual)
+
+Three DAGs from one file, one per period kind, each with its own schedule and
+run history so a backfill of one kind never queues the others:
+
+| DAG | fires (Asia/Shanghai) | reports on |
+|---|---|---|
+| `sqmy_report_monthly` | 1st of each month 08:00 | the previous month (`2021-07`) |
+| `sqmy_report_quarterly` | 1 Jan/Apr/Jul/Oct 08:00 | the previous quarter (`2021-Q3`) |
+| `sqmy_report_annual` | 1 Jan 08:00 | the previous year (`2021`) |
+
+The period comes from the run's data interval (`period_for`), never the
+clock, so a backfill reproduces any past report:
+`airflow backfill create --dag-id sqmy_report_monthly --from-date 2021-02-01 --to-date 2022-01-01`
+builds Jan–Dec 2021. Reports read `published/marts.duckdb` only (no writer pool),
+render html/pdf/xlsx (Variable `sqmy_report_formats`) and are mailed to
+`sqmy_report_recipients` through the `sqmy_smtp` connection.
+
+**On failure** (mail from `sqmy_smtp`): check `sqmy report --period P` by hand;
+call the data platform on-call (数据平台值班, owner `sqmy-data`).
+"""
+
+from __future__ import annotations
+
+from airflow.sdk import CronDataIntervalTimetable, dag, task
+
+from sqmy_etl.orchestration import tasks
+from sqmy_etl.orchestration.defaults import START_DATE, TZ, default_args
+from sqmy_etl.orchestration.periods import CRONS, period_for
+
+
+def report_dag(kind: str) -> None:
+    """Declare the report DAG of one period kind."""
+
+    @dag(
+        dag_id=f"sqmy_report_{kind}",
+        schedule=CronDataIntervalTimetable(CRONS[kind], timezone=TZ),
+        start_date=START_DATE,
+        catchup=False,  # backfill explicitly; unpausing must not mail years of reports
+        max_active_runs=1,
+        default_args=default_args(),
+        tags=["sqmy", "report"],
+        doc_md=__doc__.replace("{kind}", kind),
+    )
+    def report() -> None:
+        @task
+        def choose_period(data_interval_start=None) -> str:
+            return period_for(data_interval_start, kind)
+
+        @task
+        def build(period: str) -> list[str]:
+            return tasks.build_report(period)
+
+        @task
+        def mail(files: list[str]) -> int:
+            return tasks.mail_report(files)
+
+        mail(build(choose_period()))
+
+    report()
+
+
+for _kind in CRONS:
+    report_dag(_kind)
