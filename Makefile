@@ -61,7 +61,7 @@ bench: venv sysdeps manifest ## benchmarks → bench/results/<date>-<machine>.js
 	$(BIN)/python bench/run.py
 
 fuzz: venv ## longer fuzzing of the ledger readers
-	SQMY_FUZZ_EXAMPLES=20000 $(BIN)/pytest tests/unit -q -k fuzz
+	SQMY_FUZZ_EXAMPLES=20000 $(BIN)/pytest tests -q -k fuzz
 
 airflow-init: venv ## create Airflow pools, connections and variables (AIRFLOW_HOME from env)
 	$(BIN)/python -m sqmy_etl.orchestration.init
