@@ -20,7 +20,7 @@ from sqmy_etl import pii
 from sqmy_etl.config import Settings, today_shanghai
 from sqmy_etl.ingest import archive, landing, quarantine
 from sqmy_etl.ingest.model import FileRejected, TableKind
-from sqmy_etl.warehouse.db import connect_writer
+from sqmy_etl.warehouse.db import connect_writer, crashpoint
 
 if TYPE_CHECKING:
     import duckdb
@@ -166,19 +166,27 @@ def _reject(
             rows_loaded=0,
             rows_quarantined=0,
         )
+    crashpoint("ingest.rejected")
     if from_landing:
         archive.place_rejected(path, dest, move=True)
     log.warning("rejected %s sha=%s: %s", path.name, sha256[:12], reason)
     return FileResult(path.name, sha256, "rejected", reason=reason, stored_at=dest)
 
 
-def _reject_symlink(settings: Settings, path: Path) -> FileResult:
-    """A link in landing/ is never followed: it could point anywhere on the machine."""
-    reason = "landing/ 中的符号链接不会被读取（请放入文件本身） / symlinks in landing/ are refused"
+SYMLINK_REASON = (
+    "landing/ 中的符号链接不会被读取（请放入文件本身） / symlinks in landing/ are refused"
+)
+SPECIAL_REASON = "不是普通文件（管道或设备） / not a regular file (a FIFO or device): not read"
+
+
+def _refuse_unread(settings: Settings, path: Path, reason: str, *, remove: bool) -> FileResult:
+    """Reject without opening: a link in landing/ could point anywhere on the machine, and
+    reading a FIFO or device would block or never end. Only the reason is written."""
     target = settings.rejected / landing.safe_name(path.name)
     archive.write_text_atomic(archive.reason_path(target), reason + "\n")
-    path.unlink()
-    log.warning("rejected %s: symlink in landing/", path.name)
+    if remove:
+        path.unlink()
+    log.warning("rejected %s: %s", path.name, reason)
     return FileResult(path.name, "", "rejected", reason=reason)
 
 
@@ -291,6 +299,7 @@ def _commit(
                 rows_loaded=sum(rows_loaded.values()),
                 rows_quarantined=held,
             )
+            crashpoint("ingest.before_commit")
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -312,7 +321,9 @@ def ingest_file(settings: Settings, path: Path) -> FileResult:
     path = Path(os.path.abspath(path))
     from_landing = landing.is_in_landing(settings, path)
     if from_landing and path.is_symlink():
-        return _reject_symlink(settings, path)
+        return _refuse_unread(settings, path, SYMLINK_REASON, remove=True)
+    if not path.is_file():
+        return _refuse_unread(settings, path, SPECIAL_REASON, remove=from_landing)
     sha256 = archive.sha256_file(path)
     size = path.stat().st_size
     if size > settings.limits.max_file_bytes:
@@ -325,9 +336,11 @@ def ingest_file(settings: Settings, path: Path) -> FileResult:
     except FileRejected as exc:
         return _reject(settings, path, sha256, size, exc.reason, from_landing=from_landing)
     stored_at = archive.archive_file(settings, path, sha256)
+    crashpoint("ingest.archived")
     result = _commit(settings, path, sha256, prepared, stored_at)
     if result is None:
         return _skipped(path, sha256, from_landing=from_landing)
+    crashpoint("ingest.committed")
     if from_landing:
         path.unlink(missing_ok=True)  # a concurrent run may have taken the same file
     log.info(
@@ -362,7 +375,10 @@ def ingest_paths(settings: Settings, paths: list[Path]) -> IngestReport:
             if key in seen or (path.is_dir() and not landing.is_in_landing(settings, path)):
                 continue
             seen.add(key)
-            report.files.append(ingest_file(settings, path))
+            try:
+                report.files.append(ingest_file(settings, path))
+            except archive.FileChanged as exc:  # still being written: left for the next run
+                log.warning("%s", exc)
     return report
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqmy_etl.config import Settings
-from sqmy_etl.warehouse.db import ensure_raw_schema, writer_lock
+from sqmy_etl.warehouse.db import crashpoint, ensure_raw_schema, writer_lock
 from sqmy_etl.warehouse.publish import PublishResult, publish_marts
 
 if TYPE_CHECKING:
@@ -69,6 +69,8 @@ def _warehouse_env(settings: Settings) -> Iterator[None]:
 def _log_dbt_event(event: Any) -> None:
     """Forward dbt's warnings and errors to our log (stderr + JSON file), never stdout."""
     level = event.info.level
+    if event.info.name == "NodeFinished":
+        crashpoint("dbt.node")
     if level in ("warn", "error"):
         log.warning("dbt: %s", event.info.msg)
     elif event.info.name in ("LogModelResult", "LogTestResult", "LogSnapshotResult"):

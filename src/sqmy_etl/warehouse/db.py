@@ -9,6 +9,9 @@ with DuckDB's lock traceback.
 from __future__ import annotations
 
 import logging
+import os
+import signal
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -22,6 +25,9 @@ if TYPE_CHECKING:
     import duckdb
 
 log = logging.getLogger(__name__)
+
+CRASHPOINT_ENV = "SQMY_CRASHPOINT"
+_crash_hits: Counter[str] = Counter()
 
 
 class WarehouseBusy(RuntimeError):
@@ -70,3 +76,21 @@ def connect_writer(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
             yield con
         finally:
             con.close()
+
+
+def crashpoint(name: str) -> None:
+    """Test hook for the crash-safety tests: ``SQMY_CRASHPOINT=name:N`` SIGKILLs this process
+    the Nth time it passes ``name``. Unset (always, outside those tests) it does nothing.
+
+    Killing at named points between the steps of a write proves that every
+    step boundary leaves a state a rerun repairs, without waiting for luck.
+    """
+    wanted = os.environ.get(CRASHPOINT_ENV)
+    if not wanted:
+        return
+    point, _, nth = wanted.partition(":")
+    if point != name:
+        return
+    _crash_hits[name] += 1
+    if _crash_hits[name] >= int(nth or 1):
+        os.kill(os.getpid(), signal.SIGKILL)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqmy_etl.config import Settings
+from sqmy_etl.warehouse.db import crashpoint
 
 log = logging.getLogger(__name__)
 
@@ -87,21 +88,38 @@ def _build(settings: Settings, db_tmp: Path, parquet_tmp: dict[str, Path]) -> di
         con.close()
 
 
+def _remove_leftovers(settings: Settings) -> None:
+    """Delete temporary files of earlier publishes that were killed before their cleanup.
+
+    They carry the dead process's pid, so the ``finally`` of a later run never
+    matches them; the caller holds the writer lock, so none of them is live.
+    """
+    patterns = (
+        (settings.published_dir, f"{settings.published.name}.tmp-*"),
+        (settings.parquet_dir, "*.parquet.tmp-*"),
+    )
+    for folder, pattern in patterns:
+        for leftover in folder.glob(pattern):
+            leftover.unlink(missing_ok=True)
+
+
 def publish_marts(settings: Settings) -> PublishResult:
     """Swap fresh copies of the marts into ``published/``; the caller holds the writer lock."""
     settings.parquet_dir.mkdir(parents=True, exist_ok=True)
     db_tmp = settings.published_dir / f"{settings.published.name}.tmp-{os.getpid()}"
     parquet_tmp: dict[str, Path] = {}
-    for leftover in (db_tmp, db_tmp.with_name(db_tmp.name + ".wal")):
-        leftover.unlink(missing_ok=True)
+    _remove_leftovers(settings)
     try:
         counts = _build(settings, db_tmp, parquet_tmp)
+        crashpoint("publish.built")
         for table, tmp in parquet_tmp.items():
             _fsync_file(tmp)
             os.replace(tmp, settings.parquet_dir / f"{table}.parquet")
+            crashpoint("publish.parquet")
         _fsync_dir(settings.parquet_dir)
         _fsync_file(db_tmp)
         os.replace(db_tmp, settings.published)
+        crashpoint("publish.swapped")
         _fsync_dir(settings.published_dir)
     finally:
         db_tmp.unlink(missing_ok=True)

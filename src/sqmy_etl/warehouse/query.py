@@ -59,6 +59,9 @@ def run_query(settings: Settings, sql: str) -> tuple[list[str], list[tuple]]:
 
     con = _connect(settings)
     try:
+        # one statement only: a harmless SELECT must not smuggle a second command behind it
+        if len(con.extract_statements(sql)) != 1:
+            raise QueryError("只允许一条 SQL 语句 / exactly one SQL statement is allowed")
         cursor = con.execute(sql)
         if cursor.description is None:
             return [], []

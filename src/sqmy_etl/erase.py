@@ -1,0 +1,140 @@
+"""Data-subject deletion (PIPL art. 47): erase one submitter's records and rebuild the marts.
+
+A person is known to the warehouse only by the keyed hash of their name
+(``submitter_hash``), so that is what a deletion request names. Every version
+of every submission that person sent is removed from ``raw.submissions``,
+their quarantined rows from ``raw.quarantine`` and their history from the
+dbt snapshot, in one transaction; then the marts are rebuilt and published,
+so no published figure counts them any more. An audit line (JSONL, hashes
+and counts only) records who was erased and when, for the regulator.
+
+The archived original files are left as they are: they are the evidence of
+what was delivered, and the same file offered again is skipped as already
+loaded, so the erased rows do not come back from it.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import logging
+import re
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqmy_etl.config import Settings
+from sqmy_etl.warehouse.db import connect_writer
+
+log = logging.getLogger(__name__)
+
+AUDIT_FILE = "erasures.jsonl"
+SNAPSHOT_TABLE = "snapshots.snap_submissions"
+_HASH = re.compile(r"[0-9a-f]{64}")
+
+
+class EraseError(ValueError):
+    """The request cannot be carried out as given (e.g. not a submitter hash)."""
+
+
+@dataclass(frozen=True)
+class EraseResult:
+    submitter_hash: str
+    submission_ids: int
+    raw_rows: int
+    quarantine_rows: int
+    snapshot_rows: int
+    # ids are not personal data; the audit keeps them so an erasure can be re-applied after a
+    # key rotation, when the hash above no longer matches anything (docs/privacy.md)
+    erased_submission_ids: tuple[str, ...] = ()
+
+
+def audit_path(settings: Settings) -> Path:
+    return settings.home / "audit" / AUDIT_FILE
+
+
+def _table_exists(con, qualified: str) -> bool:
+    schema, table = qualified.split(".")
+    rows = con.execute(
+        "SELECT 1 FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?", [schema, table]
+    ).fetchall()
+    return bool(rows)
+
+
+def _delete(settings: Settings, submitter_hash: str) -> EraseResult:
+    """Delete the person's rows in one transaction: all of them or none."""
+    held = "json_extract_string(record_json, '$.{field}')"
+    with connect_writer(settings) as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            ids = [
+                row[0]
+                for row in con.execute(
+                    "SELECT DISTINCT submission_id FROM raw.submissions "
+                    "WHERE submitter_hash = ? ORDER BY 1",
+                    [submitter_hash],
+                ).fetchall()
+            ]
+            con.execute("CREATE TEMP TABLE erase_ids (submission_id VARCHAR)")
+            con.executemany("INSERT INTO erase_ids VALUES (?)", [[i] for i in ids])
+            raw_rows = con.execute(
+                "DELETE FROM raw.submissions "
+                "WHERE submission_id IN (SELECT submission_id FROM erase_ids)"
+            ).fetchall()[0][0]
+            quarantine_rows = con.execute(
+                f"DELETE FROM raw.quarantine WHERE {held.format(field='submitter_hash')} = ? "
+                f"OR (table_kind = 'submissions' AND {held.format(field='submission_id')} "
+                "IN (SELECT submission_id FROM erase_ids))",
+                [submitter_hash],
+            ).fetchall()[0][0]
+            snapshot_rows = 0
+            if _table_exists(con, SNAPSHOT_TABLE):
+                snapshot_rows = con.execute(
+                    f"DELETE FROM {SNAPSHOT_TABLE} WHERE submitter_hash = ? "
+                    "OR submission_id IN (SELECT submission_id FROM erase_ids)",
+                    [submitter_hash],
+                ).fetchall()[0][0]
+            con.execute("DROP TABLE erase_ids")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return EraseResult(
+        submitter_hash, len(ids), raw_rows, quarantine_rows, snapshot_rows, tuple(ids)
+    )
+
+
+def _audit(settings: Settings, result: EraseResult) -> None:
+    """Append one JSON line; hashes and counts only, never a name or number in clear."""
+    path = audit_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    entry = {
+        "at": datetime.now(UTC).isoformat(),
+        "action": "erase_submitter",
+        "operator": getpass.getuser(),
+        **asdict(result),
+    }
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+def erase_submitter(settings: Settings, submitter_hash: str) -> EraseResult:
+    """Remove one person's raw and quarantined records, audit it, rebuild and republish."""
+    from sqmy_etl.transform.build import run_transform
+
+    submitter_hash = submitter_hash.strip().lower()
+    if not _HASH.fullmatch(submitter_hash):
+        raise EraseError("submitter hash must be 64 hex characters (HMAC-SHA256, as in the marts)")
+    settings.ensure_dirs()
+    result = _delete(settings, submitter_hash)
+    _audit(settings, result)
+    log.info(
+        "erased submitter %s…: %d submission(s), %d raw row(s), %d quarantined, %d snapshot",
+        submitter_hash[:12],
+        result.submission_ids,
+        result.raw_rows,
+        result.quarantine_rows,
+        result.snapshot_rows,
+    )
+    run_transform(settings)
+    return result
