@@ -12,11 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from sqmy_etl.config import Settings
-from sqmy_etl.logs import configure_logging, stderr_console
+from sqmy_etl.logs import LazyConsole, configure_logging, stderr_console
 
 if TYPE_CHECKING:
     from sqmy_etl.ingest.load import IngestReport
@@ -26,10 +24,14 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # plain help: typer's rich help imports rich.markdown + markdown_it, most of `--help`'s time
+    rich_markup_mode=None,
 )
-quarantine_app = typer.Typer(help="隔离区：被拦下的数据行及原因。", no_args_is_help=True)
+quarantine_app = typer.Typer(
+    help="隔离区：被拦下的数据行及原因。", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(quarantine_app, name="quarantine")
-stdout = Console()
+stdout = LazyConsole()
 
 EXIT_REJECTED = 2
 
@@ -111,6 +113,8 @@ def ingest(
 
 
 def _print_ingest(report: IngestReport) -> None:
+    from rich.table import Table
+
     table = Table(title="载入结果 / ingest")
     for column in ("文件", "状态", "载入行", "隔离行", "原因"):
         table.add_column(column)
@@ -131,6 +135,8 @@ def quarantine_list() -> None:
     from sqmy_etl.ingest.quarantine import list_quarantine
 
     rows = list_quarantine(_settings())
+    from rich.table import Table
+
     table = Table(title=f"隔离区 / quarantine ({len(rows)})")
     for column in ("quarantine_id", "文件", "类型", "位置", "规则", "原因"):
         table.add_column(column)
@@ -231,6 +237,28 @@ def report(
             mail_report_from_env(paths, period)
     except ReportError as exc:
         raise _fail(str(exc)) from exc
+
+
+@app.command()
+def erase(
+    submitter_hash: Annotated[
+        str, typer.Option("--submitter-hash", help="报送人哈希（fct_submissions.submitter_hash）")
+    ],
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """删除某位报送人的全部记录（个人信息删除请求），记审计日志并重建数据集市。"""
+    from sqmy_etl.erase import EraseError, erase_submitter
+    from sqmy_etl.transform.build import TransformFailed
+
+    try:
+        result = erase_submitter(_settings(verbose), submitter_hash)
+    except (EraseError, TransformFailed) as exc:
+        raise _fail(str(exc)) from exc
+    stdout.print(
+        f"erased {result.submission_ids} submission(s), {result.raw_rows} raw row(s), "
+        f"{result.quarantine_rows} quarantined row(s); marts rebuilt",
+        highlight=False,
+    )
 
 
 @app.command()

@@ -9,13 +9,38 @@ from __future__ import annotations
 import json
 import logging
 from datetime import UTC, datetime
-
-from rich.console import Console
-from rich.logging import RichHandler
+from typing import TYPE_CHECKING, Any
 
 from sqmy_etl.config import Settings
 
-stderr_console = Console(stderr=True)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+class LazyConsole:
+    """A rich ``Console`` built on first use.
+
+    Importing rich costs a few tenths of a second, most of `sqmy --help`;
+    commands that print pay it, `--help` does not.
+    """
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    @property
+    def console(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.console, name)
+
+
+stderr_console = LazyConsole(stderr=True)
 
 
 class JsonLineFormatter(logging.Formatter):
@@ -39,7 +64,9 @@ def configure_logging(settings: Settings, verbose: bool = False) -> None:
     logger = logging.getLogger("sqmy_etl")
     logger.setLevel(logging.DEBUG if verbose else logging.INFO)
     logger.handlers.clear()
-    console = RichHandler(console=stderr_console, show_path=False, markup=False)
+    from rich.logging import RichHandler
+
+    console = RichHandler(console=stderr_console.console, show_path=False, markup=False)
     console.setLevel(logging.DEBUG if verbose else logging.INFO)
     logger.addHandler(console)
     file_handler = logging.FileHandler(settings.logs / "sqmy.jsonl", encoding="utf-8")

@@ -14,9 +14,9 @@ column so a million-row file does not sit in memory twice.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import partial
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING, Any
 
 from sqmy_etl import pii
@@ -120,16 +120,55 @@ def _clean_free_text(cell: Cell) -> str | None:
     return None if text is None else pii.redact_text(text)
 
 
+# cells per Arrow pass of ``_arrow_nfkc``: keeps the Arrow copies of long prose small
+_NFKC_CHUNK = 65536
+
+
+def _arrow_nfkc(cells: np.ndarray) -> list[str | None] | None:
+    """NFKC of an all-text column through Arrow (utf8proc), ``None`` if any cell is not text.
+
+    Python's ``unicodedata.normalize`` was the biggest single cost of a
+    million-row ingest (ledger prose is full of full-width punctuation, so
+    nothing is already normalised); Arrow's is several times faster and gives
+    the same text. Cells that are not ``str`` (numbers and dates from xlsx)
+    send the column back to the per-cell path, which knows how to print them.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out: list[str | None] = []
+    for start in range(0, len(cells), _NFKC_CHUNK):
+        try:
+            array = pa.array(
+                cells[start : start + _NFKC_CHUNK], type=pa.large_string(), from_pandas=True
+            )
+        except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):
+            return None
+        out.extend(pc.utf8_normalize(array, "NFKC").to_pylist())
+    return out
+
+
+def _redact_stripped(text: str | None) -> str | None:
+    """The rest of ``_clean_free_text`` for text already in NFKC."""
+    if text is None:
+        return None
+    text = text.strip()
+    return pii.redact_text(text) if text else None
+
+
 def _free_texts(cells: np.ndarray) -> pd.Series:
     """Normalised prose (mostly unique) with phone / ID numbers typed into it masked.
 
-    Prose stays as Python objects (usually the reader's own, unchanged):
-    converting a million long texts to Arrow would briefly need twice their
-    size, and DuckDB reads object columns just as well.
+    Prose stays as Python objects: converting a million long texts to Arrow
+    at once would briefly need twice their size (``_arrow_nfkc`` goes in
+    chunks), and DuckDB reads object columns just as well.
     """
     import pandas as pd
 
-    return pd.Series(_per_cell(cells, _clean_free_text), dtype=object)
+    normalised = _arrow_nfkc(cells)
+    if normalised is None:
+        return pd.Series(_per_cell(cells, _clean_free_text), dtype=object)
+    return pd.Series(_objects(map(_redact_stripped, normalised), len(cells)), dtype=object)
 
 
 def _parsed(cells: np.ndarray, parse: Callable[[Cell], Any]) -> tuple[np.ndarray, ...]:
@@ -185,9 +224,13 @@ def _extra_json(table: SourceTable, cols: _Columns) -> np.ndarray:
     filled = np.zeros(cols.count, dtype=bool)
     for column in columns:
         filled |= column != None  # noqa: E711 -- elementwise test on an object array
+    # json.dumps({header: value, ...}, ensure_ascii=False) assembled from its parts: the
+    # same text, without building a dict and running the encoder once per row
+    keys = [encode_basestring(h) + ": " for h in headers]
+    encoded = [_per_cell(c, encode_basestring) for c in columns]
     for row in np.flatnonzero(filled):  # extra columns are mostly empty: skip blank rows
-        kept = {h: c[row] for h, c in zip(headers, columns, strict=True) if c[row] is not None}
-        result[row] = json.dumps(kept, ensure_ascii=False)
+        parts = [k + e[row] for k, e in zip(keys, encoded, strict=True) if e[row] is not None]
+        result[row] = "{" + ", ".join(parts) + "}"
     return result
 
 

@@ -5,23 +5,46 @@ repeats whole paragraphs), so a submission whose content is nearly identical
 to an earlier one gets ``possible_duplicate_of``. It still counts: only a
 clerk may decide two submissions are the same.
 
-MinHash-LSH over character shingles finds candidate pairs in about linear
-time; rapidfuzz then confirms each candidate on the full text, so the LSH
-threshold can be loose (high recall) without letting false pairs through.
+MinHash-LSH over character shingles finds candidate pairs; rapidfuzz then
+confirms each candidate on the full text, so no false pair gets through.
+The banding is strict (see ``BANDS``): ledger prose is written from a few
+templates per theme, so a loose LSH threshold makes a fixed share of all
+same-theme pairs candidates and the work grows with the square of the
+count. The price is recall on pairs that are only ~80% alike in shingles
+(ratio just over 90); re-sent and re-typed copies are far closer than that.
+The MinHash is one-permutation hashing computed with numpy over a whole
+chunk of texts at once: datasketch's per-text MinHash alone cost minutes at
+a million submissions.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 SHINGLE_CHARS = 3
 NUM_PERM = 64
-LSH_THRESHOLD = 0.5
+# 8 bands of 8 rows: a pair becomes a candidate with probability 1-(1-J^8)^8 for
+# Jaccard J of their shingle sets: > 0.999 for a re-typed copy (J ≈ 0.94), about
+# 0.1% for two ledger texts written from the same template (J ≈ 0.4). The looser
+# 14 × 4 (threshold 0.5) made a third of all same-template pairs candidates:
+# 631k rapidfuzz checks at 10k submissions, growing with the square of the count.
+BANDS, ROWS = 8, 8
+# A candidate must also agree with the earlier text on this share of all NUM_PERM
+# values (an estimate of their Jaccard similarity, standard error ~0.05) before
+# rapidfuzz compares the full texts: a ratio of 90 goes with J ≥ ~0.75, while
+# same-template texts that collided in one band are mostly below 0.6.
+MIN_AGREEMENT = 0.6
+# texts hashed per numpy pass: bounds the shingle arrays to a few tens of MB
+CHUNK_TEXTS = 8192
+PAIRS_PER_PASS = 200_000
 CONFIRM_RATIO = 90.0
 # Shorter texts ("同上", "见附件") match each other by accident, not by copying.
 MIN_CHARS = 12
@@ -50,10 +73,100 @@ def normalise(text: str) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", text)).casefold()
 
 
-def _shingles(text: str) -> set[bytes]:
-    return {
-        text[i : i + SHINGLE_CHARS].encode("utf-8") for i in range(len(text) - SHINGLE_CHARS + 1)
-    }
+def _mix(h: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: every output bit depends on every input bit (wraps mod 2**64)."""
+    import numpy as np
+
+    h = (h ^ (h >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    h = (h ^ (h >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return h ^ (h >> np.uint64(31))
+
+
+def _chunk_signatures(texts: list[str]) -> np.ndarray:
+    """One-permutation MinHash of each text's character 3-shingles, shape (len(texts), NUM_PERM).
+
+    Each shingle is hashed once; its low bits pick one of NUM_PERM bins and the
+    rest is the value whose minimum the bin keeps. For two texts a bin holds the
+    same minimum with probability about their Jaccard similarity, like one
+    permutation of classic MinHash. A bin no shingle falls into keeps the max.
+    """
+    import numpy as np
+
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    shingles = _mix(
+        (codes[:-2] * np.uint64(0x9E3779B97F4A7C15))
+        ^ (codes[1:-1] * np.uint64(0xC2B2AE3D27D4EB4F))
+        ^ codes[2:]
+    )
+    ends = np.cumsum(lengths)
+    crossing = np.concatenate([ends - 2, ends - 1])  # shingles that run into the next text
+    keep = np.ones(len(shingles), dtype=bool)
+    keep[crossing[crossing < len(shingles)]] = False
+    shingles = shingles[keep]
+    owner = np.repeat(np.arange(len(texts), dtype=np.int64), lengths - (SHINGLE_CHARS - 1))
+    bins = (shingles % np.uint64(NUM_PERM)).astype(np.int64)
+    signatures = np.full(len(texts) * NUM_PERM, np.iinfo(np.uint64).max, dtype=np.uint64)
+    np.minimum.at(signatures, owner * NUM_PERM + bins, shingles // np.uint64(NUM_PERM))
+    return signatures.reshape(len(texts), NUM_PERM)
+
+
+def _sketch(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(signatures cut to 32 bits, one 64-bit key per band) of every text.
+
+    Texts sharing a band key are candidates; the signatures estimate how alike
+    two candidates are before the costly full-text comparison.
+    """
+    import numpy as np
+
+    compact = np.empty((len(texts), NUM_PERM), dtype=np.uint32)
+    keys = np.empty((len(texts), BANDS), dtype=np.uint64)
+    for start in range(0, len(texts), CHUNK_TEXTS):
+        signatures = _chunk_signatures(texts[start : start + CHUNK_TEXTS])
+        compact[start : start + len(signatures)] = signatures.astype(np.uint32)
+        for band in range(BANDS):
+            key = np.zeros(len(signatures), dtype=np.uint64)
+            for row in range(band * ROWS, (band + 1) * ROWS):
+                key = _mix(key ^ signatures[:, row])
+            keys[start : start + len(signatures), band] = key
+    return compact, keys
+
+
+def _candidate_pairs(keys: np.ndarray) -> np.ndarray:
+    """(later, earlier) index pairs sharing a key in some band, sorted, without repeats.
+
+    Built with numpy, bucket by bucket in steps of distance: a million texts
+    give tens of millions of band collisions, too many for Python sets.
+    """
+    import numpy as np
+
+    n = len(keys)
+    codes: list[np.ndarray] = []
+    for band in range(keys.shape[1]):
+        order = np.argsort(keys[:, band], kind="stable")  # stable: a bucket lists ids ascending
+        ordered = keys[order, band]
+        group = np.cumsum(np.r_[True, ordered[1:] != ordered[:-1]])
+        for distance in range(1, n):
+            at = np.flatnonzero(group[distance:] == group[:-distance])
+            if not len(at):
+                break
+            codes.append(order[at + distance].astype(np.int64) * n + order[at])
+    if not codes:
+        return np.empty((0, 2), dtype=np.int64)
+    unique = np.unique(np.concatenate(codes))
+    return np.stack([unique // n, unique % n], axis=1)
+
+
+def _alike(signatures: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """The pairs whose signatures agree on at least ``MIN_AGREEMENT`` of their values."""
+    import numpy as np
+
+    keep = np.empty(len(pairs), dtype=bool)
+    for start in range(0, len(pairs), PAIRS_PER_PASS):
+        part = pairs[start : start + PAIRS_PER_PASS]
+        agree = (signatures[part[:, 0]] == signatures[part[:, 1]]).sum(axis=1)
+        keep[start : start + len(part)] = agree >= MIN_AGREEMENT * NUM_PERM
+    return pairs[keep]
 
 
 def find_near_duplicates(submissions: Iterable[Submission]) -> list[NearDuplicate]:
@@ -62,7 +175,6 @@ def find_near_duplicates(submissions: Iterable[Submission]) -> list[NearDuplicat
     "Earlier" orders by (received_date, submission_id), so ties on the date go
     to the smaller id and the first of a cluster is never flagged.
     """
-    from datasketch import MinHash, MinHashLSH
     from rapidfuzz import fuzz
 
     ordered = sorted(
@@ -70,24 +182,24 @@ def find_near_duplicates(submissions: Iterable[Submission]) -> list[NearDuplicat
     )
     texts = [normalise(s.content or "") for s in ordered]
     kept = [i for i, text in enumerate(texts) if len(text) >= MIN_CHARS]
-    # crc32 instead of datasketch's default sha1: deterministic like it, several times faster,
-    # and collision quality is irrelevant here because rapidfuzz confirms every pair.
-    signatures = MinHash.bulk(
-        (_shingles(texts[i]) for i in kept), num_perm=NUM_PERM, hashfunc=zlib.crc32
-    )
-    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-    for i, signature in zip(kept, signatures, strict=True):
-        lsh.insert(i, signature)
+    if not kept:
+        return []
+    signatures, keys = _sketch([texts[i] for i in kept])
+    pairs = _alike(signatures, _candidate_pairs(keys)).tolist()
+    del signatures, keys
 
     found: list[NearDuplicate] = []
-    for i, signature in zip(kept, signatures, strict=True):
-        for j in sorted(c for c in lsh.query(signature) if c < i):
-            score = fuzz.ratio(texts[i], texts[j], score_cutoff=CONFIRM_RATIO)
-            if score:
-                found.append(
-                    NearDuplicate(
-                        ordered[i].submission_id, ordered[j].submission_id, round(score / 100, 4)
-                    )
+    matched = -1
+    for later, earlier in pairs:  # by later text, then earliest candidate first
+        if later == matched:
+            continue
+        i, j = kept[later], kept[earlier]
+        score = fuzz.ratio(texts[i], texts[j], score_cutoff=CONFIRM_RATIO)
+        if score:
+            found.append(
+                NearDuplicate(
+                    ordered[i].submission_id, ordered[j].submission_id, round(score / 100, 4)
                 )
-                break
+            )
+            matched = later
     return found
