@@ -311,3 +311,13 @@ def test_normalise_text_is_total(value: object) -> None:
     """normalise_text accepts every cell and returns trimmed non-empty text or None."""
     text = normalise_text(value)  # type: ignore[arg-type]
     assert text is None or (text == text.strip() and text != "")
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [("2021年第1600期", (2021, 1600)), ("2021-320000", (2021, 320000)), (45678, (None, 45678))],
+)
+def test_issue_numbers_beyond_three_digits(written: object, expected: tuple) -> None:
+    """Sequence numbers past 999 (scaled data) parse, and their ids keep every digit."""
+    assert parse_issue_no(written) == expected
+    assert issue_id(2021, expected[1]).endswith(str(expected[1]))

@@ -50,15 +50,18 @@ _TIME = re.compile(
 # not 1905-07-13. Number cells keep Excel's whole range (1900 bug included).
 _SERIAL_TEXT = re.compile(r"\d{5}(?:\.\d+)?")
 
+# Bulletins run to a few hundred issues a year; six digits leave room for the
+# scaled benchmark data (hundreds of thousands of issues) without guessing.
+MAX_ISSUE_SEQ = 999_999
 _ISSUE_FORMS = (
     # 2021年第37期, 2021第37期, 第37期, 《社情民意》2021年第37期
-    re.compile(r"(?:《[^》]*》)?(?:(?P<y>[12]\d{3})年?)?第(?P<s>\d{1,4})期?"),
+    re.compile(r"(?:《[^》]*》)?(?:(?P<y>[12]\d{3})年?)?第(?P<s>\d{1,6})期?"),
     # 2021年37期
-    re.compile(r"(?:《[^》]*》)?(?P<y>[12]\d{3})年(?P<s>\d{1,4})期?"),
+    re.compile(r"(?:《[^》]*》)?(?P<y>[12]\d{3})年(?P<s>\d{1,6})期?"),
     # 37, 37期, 037
-    re.compile(r"(?P<s>\d{1,4})期?"),
+    re.compile(r"(?P<s>\d{1,6})期?"),
     # the canonical issue_id itself: 2021-037
-    re.compile(r"(?P<y>[12]\d{3})-(?P<s>\d{1,4})"),
+    re.compile(r"(?P<y>[12]\d{3})-(?P<s>\d{1,6})"),
 )
 _WHITESPACE = re.compile(r"\s+")
 _ID_SEPARATORS = re.compile(r"[,，、;；\s]+")
@@ -225,8 +228,10 @@ def parse_issue_no(value: Cell) -> tuple[int | None, int]:
             raise ValueError(f"不是期号 / not an issue number: {value!r}")
         value = int(value)
     if isinstance(value, int):
-        if not 1 <= value <= 9999:
-            raise ValueError(f"期号须为正整数 / issue sequence must be 1..9999: {value!r}")
+        if not 1 <= value <= MAX_ISSUE_SEQ:
+            raise ValueError(
+                f"期号须为正整数 / issue sequence must be 1..{MAX_ISSUE_SEQ}: {value!r}"
+            )
         return None, value
     if not isinstance(value, str):
         raise ValueError(f"不是期号 / not an issue number: {value!r}")
