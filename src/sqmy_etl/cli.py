@@ -167,31 +167,32 @@ def quarantine_show(quarantine_id: Annotated[str, typer.Argument()]) -> None:
 
 @app.command()
 def transform(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
-    """运行 dbt build；全部测试通过后原子地发布数据集市。"""
+    """运行 dbt build；全部测试通过后原子地发布数据集市，并写出数据质量报告。"""
+    _transform_and_publish(_settings(verbose))
+
+
+def _transform_and_publish(settings: Settings) -> None:
+    """dbt build + publish, then the data-quality report of what was just published."""
+    from sqmy_etl.quality.report import write_quality_report
     from sqmy_etl.transform.build import TransformFailed, run_transform
 
-    settings = _settings(verbose)
     try:
         result = run_transform(settings)
     except TransformFailed as exc:
         raise _fail(str(exc)) from exc
     stdout.print(str(result.published.path), highlight=False)
+    stderr_console.print(f"数据质量报告 / data quality: {write_quality_report(settings)}")
 
 
 @app.command()
 def run(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
     """载入 landing/ 中等待的全部文件，然后 transform。"""
     from sqmy_etl.ingest.load import ingest_landing
-    from sqmy_etl.transform.build import TransformFailed, run_transform
 
     settings = _settings(verbose)
     report = ingest_landing(settings)
     _print_ingest(report)
-    try:
-        result = run_transform(settings)
-    except TransformFailed as exc:
-        raise _fail(str(exc)) from exc
-    stdout.print(str(result.published.path), highlight=False)
+    _transform_and_publish(settings)
     if any(r.status == "rejected" for r in report.files):
         raise typer.Exit(EXIT_REJECTED)
 
@@ -279,4 +280,12 @@ def demo(
 
 
 def main() -> None:
-    app()
+    """Entry point: conditions a user can act on end with a message, not a traceback."""
+    from sqmy_etl.pii import PiiKeyError
+    from sqmy_etl.warehouse.db import WarehouseBusy
+
+    try:
+        app()
+    except (WarehouseBusy, PiiKeyError) as exc:
+        stderr_console.print(f"错误 / error: {exc}", markup=False, highlight=False)
+        raise SystemExit(1) from None

@@ -7,15 +7,11 @@ truth the generator computed from its own model of the world.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from collections import Counter
-from pathlib import Path
 
-import duckdb
 import pytest
+
+from tests.e2e.support import fetch_dicts
 
 pytestmark = pytest.mark.e2e
 
@@ -26,68 +22,6 @@ MEASURES = (
     "instructions_total",
     "issues_adopted_national",
 )
-
-
-def sqmy(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sqmy_etl", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-
-
-@pytest.fixture(scope="module")
-def pipeline(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """Generate messy 2021 ledgers, ingest every file, transform; keep the CLI results."""
-    base = tmp_path_factory.mktemp("e2e")
-    env = {
-        **os.environ,
-        "SQMY_HOME": str(base / "home"),
-        "SQMY_PII_KEY_FILE": str(base / "keys" / "pii.key"),
-    }
-    generated = base / "generated"
-    gen = sqmy(env, "generate", "--year", "2021", "--messy", "--out", str(generated))
-    assert gen.returncode == 0, gen.stderr
-    truth = json.loads((generated / "truth.json").read_text("utf-8"))
-    files = sorted((generated / "ledgers").iterdir())
-    warehouse = Path(env["SQMY_HOME"]) / "warehouse" / "sqmy.duckdb"
-    first = sqmy(env, "ingest", *map(str, files))
-    after_first = fetch_dicts(warehouse, RAW_COUNTS_SQL)
-    second = sqmy(env, "ingest", *map(str, files))
-    after_second = fetch_dicts(warehouse, RAW_COUNTS_SQL)
-    transform = sqmy(env, "transform")
-    assert transform.returncode == 0, transform.stderr
-    home = Path(env["SQMY_HOME"])
-    return {
-        "env": env,
-        "truth": truth,
-        "home": home,
-        "first": first,
-        "second": second,
-        "after_first": after_first,
-        "after_second": after_second,
-        "warehouse": home / "warehouse" / "sqmy.duckdb",
-        "published": home / "published" / "marts.duckdb",
-    }
-
-
-RAW_COUNTS_SQL = """
-SELECT (SELECT count(*) FROM raw.submissions) AS submissions,
-       (SELECT count(*) FROM raw.issues) AS issues,
-       (SELECT count(*) FROM raw.feedback) AS feedback,
-       (SELECT count(*) FROM raw.quarantine) AS quarantine,
-       (SELECT count(*) FROM raw.ingest_files WHERE status = 'loaded') AS files_loaded
-"""
-
-
-def fetch_dicts(db: Path, sql: str) -> list[dict]:
-    with duckdb.connect(str(db), read_only=True) as con:
-        cursor = con.execute(sql)
-        columns = [d[0] for d in cursor.description]
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
 def test_ingest_exit_code_names_rejections(pipeline: dict) -> None:
