@@ -137,20 +137,7 @@ final as (
         periods.period_start,
         periods.period_end,
         themes.theme_l1,
-        cast(coalesce(submission_counts.submissions_received, 0) as integer)
-            as submissions_received,
-        cast(coalesce(issue_counts.issues_published, 0) as integer)
-            as issues_published,
-        cast(coalesce(issue_counts.issues_instructed, 0) as integer)
-            as issues_instructed,
-        {{ rate(
-            'issue_counts.issues_instructed',
-            'issue_counts.issues_published'
-        ) }} as instruction_rate,
-        cast(coalesce(issue_counts.instructions_total, 0) as integer)
-            as instructions_total,
-        cast(coalesce(issue_counts.issues_adopted_national, 0) as integer)
-            as issues_adopted_national
+        {{ summary_measures('submission_counts', 'issue_counts') }}
     from periods
     cross join themes
     left join submission_counts
