@@ -54,3 +54,24 @@ def test_different_short_or_missing_texts_are_not_flagged():
         ]
     )
     assert found == []
+
+
+def test_a_band_collision_whose_signatures_disagree_is_no_match():
+    """These two cuts of ORIGINAL share one band key but only 38 of 64 signature values: not
+    a candidate, although rapidfuzz would score them 90.9. (An LSH collision with no
+    agreeing pair once crashed the search.)"""
+    found = find_near_duplicates(
+        [
+            sub(
+                "A",
+                1,
+                "锡林郭勒盟分嘎查牧民反映草原生补奖资金发放不及，建议简化审核流程并按季度发放。",
+            ),
+            sub(
+                "B",
+                2,
+                "锡林勒盟部分嘎查牧民反映草生态补奖资发放不及时，建议简化审核流并按季度发放。",
+            ),
+        ]
+    )
+    assert found == []

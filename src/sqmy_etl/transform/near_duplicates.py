@@ -15,6 +15,10 @@ count. The price is recall on pairs that are only ~80% alike in shingles
 The MinHash is one-permutation hashing computed with numpy over a whole
 chunk of texts at once: datasketch's per-text MinHash alone cost minutes at
 a million submissions.
+
+A dbt build does not search from scratch every time: ``near_duplicate_cache``
+keeps each submission's sketch and answer and searches only what changed.
+``find_near_duplicates`` stays the definition that cache is tested against.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ if TYPE_CHECKING:
 
 SHINGLE_CHARS = 3
 NUM_PERM = 64
+PERM_BITS = 6  # NUM_PERM == 2**PERM_BITS
 # 8 bands of 8 rows: a pair becomes a candidate with probability 1-(1-J^8)^8 for
 # Jaccard J of their shingle sets: > 0.999 for a re-typed copy (J ≈ 0.94), about
 # 0.1% for two ledger texts written from the same template (J ≈ 0.4). The looser
@@ -105,38 +110,66 @@ def _chunk_signatures(texts: list[str]) -> np.ndarray:
     keep[crossing[crossing < len(shingles)]] = False
     shingles = shingles[keep]
     owner = np.repeat(np.arange(len(texts), dtype=np.int64), lengths - (SHINGLE_CHARS - 1))
-    bins = (shingles % np.uint64(NUM_PERM)).astype(np.int64)
+    # NUM_PERM is a power of two: mask and shift are the % and // of the definition
+    bins = (shingles & np.uint64(NUM_PERM - 1)).astype(np.int64)
     signatures = np.full(len(texts) * NUM_PERM, np.iinfo(np.uint64).max, dtype=np.uint64)
-    np.minimum.at(signatures, owner * NUM_PERM + bins, shingles // np.uint64(NUM_PERM))
+    np.minimum.at(signatures, owner * NUM_PERM + bins, shingles >> np.uint64(PERM_BITS))
     return signatures.reshape(len(texts), NUM_PERM)
 
 
-def _sketch(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """(signatures cut to 32 bits, one 64-bit key per band) of every text.
+@dataclass(frozen=True)
+class Sketches:
+    """MinHash sketches of the texts long enough to be matched; ``rows`` index the texts.
 
-    Texts sharing a band key are candidates; the signatures estimate how alike
-    two candidates are before the costly full-text comparison.
+    ``signatures`` (cut to 32 bits) estimate how alike two texts are before the
+    costly full-text comparison; texts sharing a key in one of the ``BANDS``
+    columns of ``keys`` are candidates.
     """
+
+    rows: np.ndarray
+    signatures: np.ndarray
+    keys: np.ndarray
+
+
+def sketch(texts: list[str]) -> Sketches:
+    """The sketches of every normalised text of at least ``MIN_CHARS`` characters."""
     import numpy as np
 
-    compact = np.empty((len(texts), NUM_PERM), dtype=np.uint32)
-    keys = np.empty((len(texts), BANDS), dtype=np.uint64)
-    for start in range(0, len(texts), CHUNK_TEXTS):
-        signatures = _chunk_signatures(texts[start : start + CHUNK_TEXTS])
+    rows = np.flatnonzero(
+        np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) >= MIN_CHARS
+    )
+    compact = np.empty((len(rows), NUM_PERM), dtype=np.uint32)
+    keys = np.empty((len(rows), BANDS), dtype=np.uint64)
+    for start in range(0, len(rows), CHUNK_TEXTS):
+        signatures = _chunk_signatures([texts[i] for i in rows[start : start + CHUNK_TEXTS]])
         compact[start : start + len(signatures)] = signatures.astype(np.uint32)
         for band in range(BANDS):
             key = np.zeros(len(signatures), dtype=np.uint64)
             for row in range(band * ROWS, (band + 1) * ROWS):
                 key = _mix(key ^ signatures[:, row])
             keys[start : start + len(signatures), band] = key
-    return compact, keys
+    return Sketches(rows, compact, keys)
 
 
-def _candidate_pairs(keys: np.ndarray) -> np.ndarray:
-    """(later, earlier) index pairs sharing a key in some band, sorted, without repeats.
+def agreeing(signatures: np.ndarray, later: np.ndarray, earlier: np.ndarray) -> np.ndarray:
+    """Mask of the pairs whose signatures agree on at least ``MIN_AGREEMENT`` of their values."""
+    import numpy as np
+
+    keep = np.empty(len(later), dtype=bool)
+    for start in range(0, len(later), PAIRS_PER_PASS):
+        stop = start + PAIRS_PER_PASS
+        agree = (signatures[later[start:stop]] == signatures[earlier[start:stop]]).sum(axis=1)
+        keep[start:stop] = agree >= MIN_AGREEMENT * NUM_PERM
+    return keep
+
+
+def _candidate_pairs(keys: np.ndarray, signatures: np.ndarray) -> np.ndarray:
+    """(later, earlier) index pairs sharing a key in some band and agreeing in their
+    signatures, sorted, without repeats.
 
     Built with numpy, bucket by bucket in steps of distance: a million texts
-    give tens of millions of band collisions, too many for Python sets.
+    give tens of millions of band collisions, too many for Python sets. Each
+    step is filtered on agreement at once, so only the few alike pairs are kept.
     """
     import numpy as np
 
@@ -146,27 +179,67 @@ def _candidate_pairs(keys: np.ndarray) -> np.ndarray:
         order = np.argsort(keys[:, band], kind="stable")  # stable: a bucket lists ids ascending
         ordered = keys[order, band]
         group = np.cumsum(np.r_[True, ordered[1:] != ordered[:-1]])
+        at = np.arange(n)
         for distance in range(1, n):
-            at = np.flatnonzero(group[distance:] == group[:-distance])
+            # a position whose bucket reaches ``distance`` further also reached one less:
+            # narrowing the previous step's positions costs the pairs, not n per step
+            at = at[at + distance < n]
+            at = at[group[at + distance] == group[at]]
             if not len(at):
                 break
-            codes.append(order[at + distance].astype(np.int64) * n + order[at])
-    if not codes:
-        return np.empty((0, 2), dtype=np.int64)
-    unique = np.unique(np.concatenate(codes))
+            later, earlier = order[at + distance].astype(np.int64), order[at]
+            alike = agreeing(signatures, later, earlier)
+            codes.append(later[alike] * n + earlier[alike])
+    unique = np.sort(np.concatenate([np.empty(0, dtype=np.int64), *codes]))
+    # not np.unique: its hash-based path is ~20x slower than a sort on tens of millions
+    # (codes are never negative, so the first one always differs from the -1 before it)
+    unique = unique[np.diff(unique, prepend=-1) != 0]
     return np.stack([unique // n, unique % n], axis=1)
 
 
-def _alike(signatures: np.ndarray, pairs: np.ndarray) -> np.ndarray:
-    """The pairs whose signatures agree on at least ``MIN_AGREEMENT`` of their values."""
-    import numpy as np
+def earliest_confirmed(texts: list[str], pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(pair, score) of the first pair per later text whose full texts score ≥ CONFIRM_RATIO.
 
-    keep = np.empty(len(pairs), dtype=bool)
+    ``pairs`` index ``texts`` and are sorted by later text, then earlier: the
+    first confirmed pair of a later text is its earliest near-duplicate.
+    rapidfuzz scores the pairs element-wise in C++ (``cpdist``), a pass at a time.
+    """
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    scores = np.zeros(len(pairs))
     for start in range(0, len(pairs), PAIRS_PER_PASS):
         part = pairs[start : start + PAIRS_PER_PASS]
-        agree = (signatures[part[:, 0]] == signatures[part[:, 1]]).sum(axis=1)
-        keep[start : start + len(part)] = agree >= MIN_AGREEMENT * NUM_PERM
-    return pairs[keep]
+        scores[start : start + len(part)] = process.cpdist(
+            [texts[i] for i in part[:, 0]],
+            [texts[j] for j in part[:, 1]],
+            scorer=fuzz.ratio,
+            score_cutoff=CONFIRM_RATIO,
+            dtype=np.float64,
+            workers=-1,
+        )
+    hit = scores >= CONFIRM_RATIO
+    pairs, scores = pairs[hit], scores[hit]
+    first = np.r_[True, pairs[1:, 0] != pairs[:-1, 0]] if len(pairs) else np.zeros(0, bool)
+    return pairs[first], scores[first]
+
+
+def similarity(score: float) -> float:
+    """A rapidfuzz score as the published similarity: a share, four decimals."""
+    return round(score / 100, 4)
+
+
+def search(texts: list[str]) -> tuple[Sketches, np.ndarray, np.ndarray]:
+    """Sketch normalised ``texts``, given earliest first, and find each one's earliest match.
+
+    Returns the sketches and, as in ``earliest_confirmed``, the (later,
+    earlier) pairs indexing ``texts`` with their scores.
+    """
+    sketches = sketch(texts)
+    # rows ascend, so the candidates keep their (later, earlier) order in ``texts``
+    candidates = sketches.rows[_candidate_pairs(sketches.keys, sketches.signatures)]
+    pairs, scores = earliest_confirmed(texts, candidates)
+    return sketches, pairs, scores
 
 
 def find_near_duplicates(submissions: Iterable[Submission]) -> list[NearDuplicate]:
@@ -175,31 +248,13 @@ def find_near_duplicates(submissions: Iterable[Submission]) -> list[NearDuplicat
     "Earlier" orders by (received_date, submission_id), so ties on the date go
     to the smaller id and the first of a cluster is never flagged.
     """
-    from rapidfuzz import fuzz
-
     ordered = sorted(
         (s for s in submissions if s.content), key=lambda s: (s.received_date, s.submission_id)
     )
-    texts = [normalise(s.content or "") for s in ordered]
-    kept = [i for i, text in enumerate(texts) if len(text) >= MIN_CHARS]
-    if not kept:
-        return []
-    signatures, keys = _sketch([texts[i] for i in kept])
-    pairs = _alike(signatures, _candidate_pairs(keys)).tolist()
-    del signatures, keys
-
-    found: list[NearDuplicate] = []
-    matched = -1
-    for later, earlier in pairs:  # by later text, then earliest candidate first
-        if later == matched:
-            continue
-        i, j = kept[later], kept[earlier]
-        score = fuzz.ratio(texts[i], texts[j], score_cutoff=CONFIRM_RATIO)
-        if score:
-            found.append(
-                NearDuplicate(
-                    ordered[i].submission_id, ordered[j].submission_id, round(score / 100, 4)
-                )
-            )
-            matched = later
-    return found
+    _, pairs, scores = search([normalise(s.content or "") for s in ordered])
+    return [
+        NearDuplicate(
+            ordered[later].submission_id, ordered[earlier].submission_id, similarity(score)
+        )
+        for (later, earlier), score in zip(pairs.tolist(), scores.tolist(), strict=True)
+    ]
