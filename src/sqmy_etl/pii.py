@@ -17,6 +17,7 @@ import os
 import re
 import secrets
 import unicodedata
+from collections.abc import Callable
 
 from sqmy_etl.config import Settings
 
@@ -150,9 +151,12 @@ _EXTRA_HEADER_MASKS = (
 )
 
 
-def redact_extra(header: str, value: str) -> str:
-    """The value of an unknown column as it may be stored: masked when the header names PII."""
+def extra_redactor(header: str) -> Callable[[str], str]:
+    """How the values of an unknown column may be stored: masked when the header names PII.
+
+    Chosen once per column, as a ledger's extra column can hold a million values.
+    """
     for hints, mask in _EXTRA_HEADER_MASKS:
         if any(hint in header for hint in hints):
-            return mask(value)
-    return redact_text(value)
+            return mask
+    return redact_text

@@ -51,11 +51,12 @@ def test_redact_text_masks_numbers_inside_free_text() -> None:
     )
 
 
-def test_redact_extra_masks_by_header() -> None:
+def test_extra_redactor_masks_by_header() -> None:
     """An unknown column whose header names personal data is masked whatever its value."""
-    assert pii.redact_extra("手机号码", "13700000000") == "137****0000"
-    assert pii.redact_extra("联系人", "王小明") == "王**"
-    assert pii.redact_extra("备注", "无") == "无"
+    assert pii.extra_redactor("手机号码")("13700000000") == "137****0000"
+    assert pii.extra_redactor("联系人")("王小明") == "王**"
+    assert pii.extra_redactor("备注")("无") == "无"
+    assert pii.extra_redactor("备注")("电话13700000000") == "电话137****0000"
 
 
 def test_load_key_creates_a_private_key_file_once(settings: Settings) -> None:

@@ -129,6 +129,26 @@ def test_only_trailing_total_rows_are_dropped(tmp_path: Path) -> None:
     assert table.row_numbers == [2, 3]
 
 
+def test_chunks_hold_total_rows_over_until_the_table_ends(tmp_path: Path) -> None:
+    """Read in chunks, a CSV gives the rows of the whole read, in order: a 合计 row that
+    ends a chunk is kept once data follows it, trailing totals are dropped across chunks."""
+    text = "稿件编号,收稿日期\nNM1,2021-03-18\n合计,x\n\nNM2,2021-03-19\n合计,2\n总计,2\n"
+    path = _write(tmp_path, text.encode())
+    [whole] = read_file(path, LIMITS).tables
+    read = read_file(path, LIMITS, chunk_rows=2)
+    chunks = [table for batch in read.batches() for table in batch]
+    assert [chunk.row_numbers for chunk in chunks] == [[2], [3, 5]]
+    assert [row for chunk in chunks for row in chunk.rows] == whole.rows
+    assert whole.row_numbers == [2, 3, 5]
+
+
+def test_a_table_without_rows_is_one_empty_chunk(tmp_path: Path) -> None:
+    """A header alone still names the table's kind, so the file loads with no rows."""
+    read = read_file(_write(tmp_path, "稿件编号,收稿日期\n\n".encode()), LIMITS, chunk_rows=2)
+    [[table]] = list(read.batches())
+    assert (table.kind, table.rows) == ("submissions", [])
+
+
 def test_extra_and_ragged_columns_are_kept(tmp_path: Path) -> None:
     """Unknown headers are extra columns; cells beyond the header get a column_N name."""
     text = "序号,稿件编号,备注,收稿日期,备注\n1,NM1,急,2021-03-18,二,溢出\n2,NM2\n"

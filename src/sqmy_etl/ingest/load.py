@@ -5,12 +5,17 @@ its manifest row (``raw.ingest_files``) are written in ONE DuckDB
 transaction, and the manifest is what makes a file "already loaded"; so a
 crash at any point leaves either nothing or everything, and a rerun ends in
 the same state. The landing copy is removed only after the commit.
+
+A CSV goes into that transaction chunk by chunk (read, normalised,
+validated, inserted), so a million-row file needs the memory of a chunk;
+a problem found in a later chunk rolls back the earlier ones.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -19,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from sqmy_etl import pii
 from sqmy_etl.config import Settings, today_shanghai
 from sqmy_etl.ingest import archive, landing, quarantine
-from sqmy_etl.ingest.model import FileRejected, TableKind
+from sqmy_etl.ingest.model import FileRead, FileRejected, SourceTable, TableKind
 from sqmy_etl.warehouse.db import connect_writer, crashpoint
 
 if TYPE_CHECKING:
@@ -31,6 +36,10 @@ log = logging.getLogger(__name__)
 KINDS: tuple[TableKind, ...] = ("submissions", "issues", "feedback")
 _KEEP = "_keep"  # helper column: False for rows held in quarantine
 INSERT_ROWS = 200_000
+CHUNK_ROWS = 100_000  # CSV rows read, normalised, validated and inserted at a time
+# DuckDB's memory while a file loads: rows already written to the database file
+# need not stay cached, and the default (80% of RAM) lets the cache grow with the file
+DUCKDB_MEMORY = "256MB"
 Status = Literal["loaded", "skipped_duplicate", "rejected"]
 
 
@@ -72,18 +81,6 @@ class IngestReport:
     def exit_code(self) -> int:
         """0 when every file loaded or was already loaded, 2 when any was rejected (CONTRACT §2)."""
         return 2 if self.count("rejected") else 0
-
-
-@dataclass
-class _Prepared:
-    """A readable file, normalised and validated, ready for its transaction."""
-
-    size: int
-    file_format: str
-    encoding: str | None
-    unrecognised: list[tuple[str, str]]
-    frames: dict[TableKind, pd.DataFrame]  # all rows, ``_keep`` marks the loadable ones
-    quarantine: pd.DataFrame | None
 
 
 def _file_format(name: str) -> str:
@@ -144,9 +141,19 @@ def _next_seq(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def _reject(
-    settings: Settings, path: Path, sha256: str, size: int, reason: str, *, from_landing: bool
+    settings: Settings,
+    path: Path,
+    sha256: str,
+    size: int,
+    reason: str,
+    *,
+    from_landing: bool,
+    seq: int | None = None,
 ) -> FileResult:
-    """Byte-identical copy (moved from landing) + ``.reason.txt`` + a manifest row."""
+    """Byte-identical copy (moved from landing) + ``.reason.txt`` + a manifest row.
+
+    ``seq`` is the ``ingest_seq`` already drawn for the file, if any.
+    """
     dest = archive.rejected_path(settings, path.name, sha256)
     archive.write_text_atomic(archive.reason_path(dest), reason + "\n")
     if not from_landing:
@@ -155,7 +162,7 @@ def _reject(
         _write_manifest(
             con,
             sha256=sha256,
-            seq=_next_seq(con),
+            seq=_next_seq(con) if seq is None else seq,
             path=path,
             size=size,
             stored_at=dest,
@@ -190,45 +197,35 @@ def _refuse_unread(settings: Settings, path: Path, reason: str, *, remove: bool)
     return FileResult(path.name, "", "rejected", reason=reason)
 
 
-# ---- preparing rows --------------------------------------------------------------------
-
-
-def _prepare(settings: Settings, path: Path, sha256: str, size: int, ingest_day: date) -> _Prepared:
-    """Read, normalise and validate; raises FileRejected when the file cannot be used."""
-    import pandas as pd
-
-    from sqmy_etl.ingest.normalise import normalise_table
-    from sqmy_etl.ingest.readers import read_file
-    from sqmy_etl.validate.runner import validate_rows
-
-    read = read_file(path, settings.limits)
-    if not read.tables:
-        sheets = "; ".join(f"{sheet or '(file)'}: {why}" for sheet, why in read.unrecognised)
-        raise FileRejected(f"没有可识别的台账表 / no recognisable table ({sheets})")
-    key = pii.load_key(settings)
-    frames: dict[TableKind, list[pd.DataFrame]] = {kind: [] for kind in KINDS}
-    while read.tables:  # consume the reader's rows as they are normalised: halves peak memory
-        kind = read.tables[0].kind
-        frames[kind].append(normalise_table(read.tables.pop(0), key))
-    checked: dict[TableKind, pd.DataFrame] = {}
-    held: list[pd.DataFrame] = []
-    for kind in KINDS:
-        parts = frames.pop(kind)
-        if not parts:
-            continue
-        frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
-        del parts
-        failed = validate_rows(kind, frame, ingest_day)
-        if len(failed):
-            held.append(quarantine.held_rows(sha256, path.name, kind, frame, failed))
-        # a mask, not frame.drop(): dropping copies every column of a million-row frame
-        frame[_KEEP] = ~frame.index.isin(failed.index)
-        checked[kind] = frame
-    held_frame = quarantine.with_unique_ids(pd.concat(held, ignore_index=True)) if held else None
-    return _Prepared(size, read.file_format, read.encoding, read.unrecognised, checked, held_frame)
-
-
 # ---- the transaction -------------------------------------------------------------------
+
+
+class _RejectedInTransaction(FileRejected):
+    """A file rejected by a later chunk, inside its transaction.
+
+    ROLLBACK does not give back a sequence value, so the rejection's manifest
+    row takes over the ``ingest_seq`` the transaction drew: the numbering is
+    the same as for a file rejected before any row was written.
+    """
+
+    def __init__(self, reason: str, seq: int) -> None:
+        super().__init__(reason)
+        self.seq = seq
+
+
+@dataclass
+class _FileLoad:
+    """One file's rows on their way into its open transaction, and what has been written."""
+
+    con: duckdb.DuckDBPyConnection
+    sha256: str
+    name: str
+    seq: int
+    key: bytes
+    ingest_day: date
+    quarantined_at: datetime  # one stamp for all of a file's held rows, as they are one delivery
+    rows_loaded: dict[str, int] = field(default_factory=dict)
+    rows_quarantined: int = 0
 
 
 def _insert_frame(
@@ -238,49 +235,129 @@ def _insert_frame(
     columns: list[str],
     constants: dict[str, Any],
 ) -> None:
-    """Bulk ``INSERT … SELECT`` from the registered DataFrame (never row by row).
+    """Bulk ``INSERT … SELECT`` from the DataFrame (never row by row).
 
     ``constants`` fill the same value into every row (lineage, timestamps);
     rows whose ``_keep`` flag is False (held in quarantine) are left out.
     Slices of ``INSERT_ROWS`` bound the memory DuckDB needs to convert
-    Python text; all slices are in the caller's one transaction.
+    Python text. The frame is read as a relation, not through
+    ``con.register``: a view registered inside a transaction keeps its
+    DataFrame alive until the COMMIT, which would hold every chunk of a file.
     """
+    import duckdb
+
     keep = _KEEP in frame.columns
     names = ", ".join([*constants, *columns])
-    values = ", ".join(["?"] * len(constants) + columns)
-    sql = f"INSERT INTO {table} ({names}) SELECT {values} FROM incoming_rows"
+    sql = f"INSERT INTO {table} ({names}) SELECT {names} FROM incoming_rows"
+    sql += f" WHERE {_KEEP}" if keep else ""
+    filled = [duckdb.ConstantExpression(value).alias(name) for name, value in constants.items()]
     selected = frame[[*columns, _KEEP] if keep else columns]
     for start in range(0, len(selected), INSERT_ROWS):
-        con.register("incoming_rows", selected.iloc[start : start + INSERT_ROWS])
-        try:
-            con.execute(sql + (f" WHERE {_KEEP}" if keep else ""), list(constants.values()))
-        finally:
-            con.unregister("incoming_rows")
+        rows = con.from_df(selected.iloc[start : start + INSERT_ROWS])
+        rows.select(*filled, duckdb.StarExpression()).query("incoming_rows", sql)
 
 
-def _commit(
-    settings: Settings, path: Path, sha256: str, prepared: _Prepared, stored_at: Path
+def _load_table(load: _FileLoad, table: SourceTable) -> pd.DataFrame | None:
+    """Normalise, validate and insert the loadable rows of one table (or chunk of one);
+    returns the quarantine rows of those that break the suite, if any."""
+    from sqmy_etl.ingest.normalise import RAW_COLUMNS, normalise_table
+    from sqmy_etl.validate.runner import validate_rows
+
+    kind = table.kind
+    frame = normalise_table(table, load.key)
+    failed = validate_rows(kind, frame, load.ingest_day)
+    held = None
+    if len(failed):  # before ``_keep`` is added: it is no part of a held record
+        held = quarantine.held_rows(load.sha256, load.name, kind, frame, failed)
+    # a mask, not frame.drop(): dropping copies every column of the frame
+    frame[_KEEP] = ~frame.index.isin(failed.index)
+    lineage = {"ingest_file_sha256": load.sha256, "ingest_seq": load.seq}
+    _insert_frame(load.con, f"raw.{kind}", frame, list(RAW_COLUMNS[kind]), lineage)
+    load.rows_loaded[kind] = load.rows_loaded.get(kind, 0) + len(frame) - len(failed)
+    return held
+
+
+def _load_batch(load: _FileLoad, batch: list[SourceTable]) -> None:
+    """Load a batch of tables in ``KINDS`` order, then its held rows.
+
+    Quarantine ids need only be unique within a batch: readers never split
+    one record's rows over two batches, and an id names its record.
+    """
+    import pandas as pd
+
+    ordered = sorted(batch, key=lambda table: KINDS.index(table.kind))
+    held = [rows for table in ordered if (rows := _load_table(load, table)) is not None]
+    if not held:
+        return
+    rows = quarantine.with_unique_ids(pd.concat(held, ignore_index=True))
+    stamp = {"quarantined_at": load.quarantined_at}
+    _insert_frame(load.con, "raw.quarantine", rows, list(rows.columns), stamp)
+    load.rows_quarantined += len(rows)
+
+
+def _first_reason(rejected: FileRejected, batches: Iterator[list[SourceTable]]) -> str:
+    """Why the file is rejected: a read error further on wins over a failed table-level
+    expectation, as it did when the whole file was read before any row was validated."""
+    try:
+        for _ in batches:
+            pass
+    except FileRejected as later:
+        return later.reason
+    return rejected.reason
+
+
+def _load_rows(load: _FileLoad, read: FileRead) -> None:
+    """Every batch of the file into the open transaction; a rejection keeps ``load.seq``."""
+    batches = read.batches()
+    try:
+        for batch in batches:
+            _load_batch(load, batch)
+    except FileRejected as exc:
+        raise _RejectedInTransaction(_first_reason(exc, batches), load.seq) from None
+
+
+def _read(settings: Settings, path: Path) -> FileRead:
+    """The file's tables (a CSV in chunks, up to its first); FileRejected if it has none."""
+    from sqmy_etl.ingest.readers import read_file
+
+    read = read_file(path, settings.limits, chunk_rows=CHUNK_ROWS)
+    if not read.tables:
+        sheets = "; ".join(f"{sheet or '(file)'}: {why}" for sheet, why in read.unrecognised)
+        raise FileRejected(f"没有可识别的台账表 / no recognisable table ({sheets})")
+    return read
+
+
+def _load(
+    settings: Settings, path: Path, sha256: str, size: int, read: FileRead
 ) -> FileResult | None:
-    """Write everything of one file in one transaction; None if another run loaded it first."""
-    from sqmy_etl.ingest.normalise import RAW_COLUMNS
+    """Write everything of one file in one transaction; None if another run loaded it first.
 
-    rows_loaded = {kind: int(frame[_KEEP].sum()) for kind, frame in prepared.frames.items()}
-    held = 0 if prepared.quarantine is None else len(prepared.quarantine)
+    Rows go in chunk by chunk as they are read, so memory follows the chunk,
+    not the file; the archive copy is made once every row is in, before the
+    COMMIT. Raises FileRejected (everything rolled back) for a problem found
+    part-way.
+    """
+    key = pii.load_key(settings)
     with connect_writer(settings) as con:
+        con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
         con.execute("BEGIN TRANSACTION")
         try:
             if _is_loaded(con, sha256):
                 con.execute("ROLLBACK")
                 return None
-            seq = _next_seq(con)
-            lineage = {"ingest_file_sha256": sha256, "ingest_seq": seq}
-            for kind, frame in prepared.frames.items():
-                _insert_frame(con, f"raw.{kind}", frame, list(RAW_COLUMNS[kind]), lineage)
-            if prepared.quarantine is not None:
-                held_rows = prepared.quarantine
-                stamp = {"quarantined_at": datetime.now(UTC)}
-                _insert_frame(con, "raw.quarantine", held_rows, list(held_rows.columns), stamp)
-            for sheet, why in prepared.unrecognised:
+            load = _FileLoad(
+                con=con,
+                sha256=sha256,
+                name=path.name,
+                seq=_next_seq(con),
+                key=key,
+                ingest_day=today_shanghai(),
+                quarantined_at=datetime.now(UTC),
+            )
+            _load_rows(load, read)
+            stored_at = archive.archive_file(settings, path, sha256)
+            crashpoint("ingest.archived")
+            for sheet, why in read.unrecognised:
                 con.execute(
                     "INSERT INTO raw.file_notes VALUES (?, ?, ?, 'unrecognised_sheet', ?)",
                     [sha256, path.name, sheet, why],
@@ -288,23 +365,25 @@ def _commit(
             _write_manifest(
                 con,
                 sha256=sha256,
-                seq=seq,
+                seq=load.seq,
                 path=path,
-                size=prepared.size,
+                size=size,
                 stored_at=stored_at,
-                file_format=prepared.file_format,
-                encoding=prepared.encoding,
+                file_format=read.file_format,
+                encoding=read.encoding,
                 status="loaded",
                 reason=None,
-                rows_loaded=sum(rows_loaded.values()),
-                rows_quarantined=held,
+                rows_loaded=sum(load.rows_loaded.values()),
+                rows_quarantined=load.rows_quarantined,
             )
             crashpoint("ingest.before_commit")
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
-    return FileResult(path.name, sha256, "loaded", rows_loaded, held, stored_at=stored_at)
+    return FileResult(
+        path.name, sha256, "loaded", load.rows_loaded, load.rows_quarantined, stored_at=stored_at
+    )
 
 
 # ---- public API ------------------------------------------------------------------------
@@ -332,12 +411,11 @@ def ingest_file(settings: Settings, path: Path) -> FileResult:
     if _already_loaded(settings, sha256):
         return _skipped(path, sha256, from_landing=from_landing)
     try:
-        prepared = _prepare(settings, path, sha256, size, today_shanghai())
+        read = _read(settings, path)
+        result = _load(settings, path, sha256, size, read)
     except FileRejected as exc:
-        return _reject(settings, path, sha256, size, exc.reason, from_landing=from_landing)
-    stored_at = archive.archive_file(settings, path, sha256)
-    crashpoint("ingest.archived")
-    result = _commit(settings, path, sha256, prepared, stored_at)
+        seq = exc.seq if isinstance(exc, _RejectedInTransaction) else None
+        return _reject(settings, path, sha256, size, exc.reason, from_landing=from_landing, seq=seq)
     if result is None:
         return _skipped(path, sha256, from_landing=from_landing)
     crashpoint("ingest.committed")
@@ -349,7 +427,7 @@ def ingest_file(settings: Settings, path: Path) -> FileResult:
         sha256[:12],
         result.rows_loaded,
         result.rows_quarantined,
-        len(prepared.unrecognised),
+        len(read.unrecognised),
     )
     return result
 

@@ -7,6 +7,7 @@ nothing downstream cares whether a row came from Excel, CSV or JSON.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
@@ -47,9 +48,21 @@ class SourceTable:
 
 @dataclass
 class FileRead:
-    """What a reader found in one file."""
+    """What a reader found in one file.
+
+    A file read whole has every table in ``tables``. A CSV read in chunks has
+    its first chunk there and the later ones in ``rest``, read only as they
+    are taken, so a problem further on in the file (``FileRejected``) is
+    raised by ``rest``. No record's rows are split over two batches.
+    """
 
     file_format: str
     encoding: str | None
     tables: list[SourceTable] = field(default_factory=list)
     unrecognised: list[tuple[str, str]] = field(default_factory=list)  # (sheet, why)
+    rest: Iterator[list[SourceTable]] = field(default_factory=lambda: iter(()))
+
+    def batches(self) -> Iterator[list[SourceTable]]:
+        """``tables``, then each batch of ``rest``."""
+        yield self.tables
+        yield from self.rest

@@ -111,7 +111,7 @@ def _strings(items: np.ndarray) -> pd.api.extensions.ExtensionArray:
 
 
 def _texts(cells: np.ndarray, *, unique: bool = False) -> pd.api.extensions.ExtensionArray:
-    """Normalised text; ``unique`` columns (ids, phones) skip the distinct-value pass."""
+    """Normalised text; ``unique`` columns (ids) skip the distinct-value pass."""
     return _strings((_per_cell if unique else _per_distinct)(cells, values.normalise_text))
 
 
@@ -220,7 +220,7 @@ def _extra_json(table: SourceTable, cols: _Columns) -> np.ndarray:
 
     result = _objects((None for _ in range(cols.count)), cols.count)
     headers = list(dict.fromkeys(table.extra_columns))
-    columns = [_per_distinct(cols[h], partial(_extra_value, h)) for h in headers]
+    columns = [_per_distinct(cols[h], _extra_values(h)) for h in headers]
     filled = np.zeros(cols.count, dtype=bool)
     for column in columns:
         filled |= column != None  # noqa: E711 -- elementwise test on an object array
@@ -234,9 +234,15 @@ def _extra_json(table: SourceTable, cols: _Columns) -> np.ndarray:
     return result
 
 
-def _extra_value(header: str, cell: Cell) -> str | None:
-    text = values.normalise_text(cell)
-    return None if text is None else pii.redact_extra(header, text)
+def _extra_values(header: str) -> Callable[[Cell], str | None]:
+    """Cell → the text stored for the extra column ``header`` (None when blank)."""
+    redact = pii.extra_redactor(header)
+
+    def stored(cell: Cell) -> str | None:
+        text = values.normalise_text(cell)
+        return None if text is None else redact(text)
+
+    return stored
 
 
 def _issue_numbers(
@@ -307,12 +313,24 @@ def _protected(
     }
 
 
+def _phone_digits(cell: Cell) -> str | None:
+    """The digits a phone cell is hashed and masked by (None when blank or digitless)."""
+    text = values.normalise_text(cell)
+    return None if text is None else pii.phone_digits(text) or None
+
+
+def _id_card(cell: Cell) -> str | None:
+    """The form an ID-card cell is hashed and masked by (None when blank)."""
+    text = values.normalise_text(cell)
+    return None if text is None else pii.id_card_canonical(text)
+
+
 def _submissions(table: SourceTable, cols: _Columns, key: bytes) -> dict[str, Any]:
     date_text, received, date_error = _dates(cols["received_date"], table)
     _, published, _ = _dates(cols["published_date"], table)
     issue = _issue_numbers(cols["issue_no"], published, year_from_date=True)
-    phone = _per_cell(_texts(cols["phone"], unique=True), lambda v: pii.phone_digits(v) or None)
-    id_card = _per_cell(_texts(cols["id_card"], unique=True), pii.id_card_canonical)
+    phone = _per_cell(cols["phone"], _phone_digits)
+    id_card = _per_cell(cols["id_card"], _id_card)
     return {
         "submission_id": _texts(cols["submission_id"], unique=True),
         "received_date": received,

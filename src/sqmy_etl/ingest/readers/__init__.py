@@ -23,8 +23,12 @@ from sqmy_etl.ingest.readers.xlsx_reader import read_xlsx
 __all__ = ["read_file"]
 
 
-def read_file(path: Path, limits: Limits) -> FileRead:
-    """Read one ledger file into recognised tables; ``FileRejected`` when it cannot be used."""
+def read_file(path: Path, limits: Limits, *, chunk_rows: int | None = None) -> FileRead:
+    """Read one ledger file into recognised tables; ``FileRejected`` when it cannot be used.
+
+    ``chunk_rows`` reads a CSV in chunks of about that many rows (see ``FileRead``);
+    workbooks and JSON, whose size is capped, are always read whole.
+    """
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -46,4 +50,6 @@ def read_file(path: Path, limits: Limits) -> FileRead:
     encoding = detect_encoding(path)
     if first_text_char(path, encoding) in ("[", "{"):
         return read_json(path, limits, encoding=encoding, suffix=suffix)
-    return read_csv(path, limits, encoding=encoding, prefer_tab=suffix == ".tsv")
+    return read_csv(
+        path, limits, encoding=encoding, prefer_tab=suffix == ".tsv", chunk_rows=chunk_rows
+    )

@@ -16,9 +16,9 @@ from sqmy_etl.ingest.model import FileRead, FileRejected
 from sqmy_etl.ingest.readers.table import (
     HEADER_SEARCH_ROWS,
     NumberedRow,
-    build_table,
     describe_head,
     find_header,
+    table_chunks,
 )
 from sqmy_etl.ingest.readers.text import detect_encoding
 
@@ -52,18 +52,27 @@ def _choose_delimiter(path: Path, encoding: str, prefer_tab: bool) -> str:
 
 
 def read_csv(
-    path: Path, limits: Limits, *, encoding: str | None = None, prefer_tab: bool = False
+    path: Path,
+    limits: Limits,
+    *,
+    encoding: str | None = None,
+    prefer_tab: bool = False,
+    chunk_rows: int | None = None,
 ) -> FileRead:
     """Read a delimited text ledger; ``FileRejected`` for bad bytes or no header.
 
     ``encoding`` is the result of ``detect_encoding`` when the caller already has it.
+    With ``chunk_rows`` only the first chunk of rows is read here; the others
+    are read as ``FileRead.rest`` is taken (see ``table_chunks``).
     """
     encoding = encoding or detect_encoding(path)
     if csv.field_size_limit() < limits.max_field_bytes:
         # the csv module's own cap (128 KiB by default) would reject legitimate long
-        # 正文 cells; the byte cap of Limits is enforced per field in build_table
+        # 正文 cells; the byte cap of Limits is enforced per field in table_chunks
         csv.field_size_limit(limits.max_field_bytes)
     delimiter = _choose_delimiter(path, encoding, prefer_tab)
     records = _records(path, encoding, delimiter)
-    table = build_table(records, sheet="", limits=limits, text_rows=True)
-    return FileRead(file_format="csv", encoding=encoding, tables=[table])
+    chunks = table_chunks(records, sheet="", limits=limits, chunk_rows=chunk_rows, text_rows=True)
+    first = next(chunks)
+    rest = ([chunk] for chunk in chunks)
+    return FileRead(file_format="csv", encoding=encoding, tables=[first], rest=rest)

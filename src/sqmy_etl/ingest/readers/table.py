@@ -1,17 +1,21 @@
-"""Physical rows of a sheet or CSV → one ``SourceTable`` (shared by xlsx and CSV).
+"""Physical rows of a sheet or CSV → ``SourceTable`` chunks (shared by xlsx and CSV).
 
 Ledgers are typed by clerks: a merged title and notes above the header,
 blank spacer rows, a 合计 line at the bottom. This module finds the header
 (the first of the first 11 rows that names a kind's required columns), drops
 what is not data, and lays the columns out canonical-first so the loader
-never sees the sheet's own column order.
+never sees the sheet's own column order. A sheet is one chunk; a CSV may be
+handed over in chunks of rows, each of which normalises to exactly the rows
+the whole table would give.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import math
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from itertools import chain, islice
+from itertools import chain, islice, starmap
 from operator import itemgetter
 
 from sqmy_etl.config import Limits
@@ -179,16 +183,141 @@ def _layout(
     return columns, extras, order
 
 
-def build_table(
+def _names_depend_on_data(header: Sequence[object], fields: list[str | None]) -> bool:
+    """True when an extra column's name could change with the rows it is laid out for.
+
+    ``_layout`` names an unnamed column ``column_<n>`` only if it holds data,
+    and makes names unique in column order by adding ``_2``, ``_3``…; so a
+    header named ``column_3``, or ``column`` twice, may be named differently
+    in a chunk where an unnamed column is empty. Without a header starting
+    with ``column`` every name is fixed by the header row alone.
+    """
+    return any(
+        not (index < len(fields) and fields[index]) and normalise_header(cell).startswith("column")
+        for index, cell in enumerate(header)
+    )
+
+
+def _data_end(rows: list[list[object]]) -> int:
+    """The length of ``rows`` without its trailing 合计 / 总计 rows."""
+    end = len(rows)
+    while end and _is_total(rows[end - 1]):
+        end -= 1
+    return end
+
+
+Batch = tuple[list[int], list[list[object]]]  # (physical row numbers, rows)
+
+
+class _Batches:
+    """Non-blank rows in batches of about ``size`` (one batch when None), always at least one.
+
+    Trailing 合计 / 总计 rows are not rows of the table, but only its end
+    tells: total-looking rows at the end of a full batch are held over into
+    the next one, so they are dropped if nothing but totals follows them.
+
+    An iterator class rather than a generator: a suspended generator would
+    keep the batch it handed out alive in its locals, and with it every
+    cell that normalisation frees column by column.
+    """
+
+    def __init__(
+        self, rows: Iterator[NumberedRow], is_blank: Callable[[int, list], bool], size: int | None
+    ) -> None:
+        self._rows = rows
+        self._is_blank = is_blank
+        self._size = math.inf if size is None else size
+        self._held: Batch = ([], [])  # total-looking rows held over from the last batch
+        self._given = False
+        self._done = False
+
+    def __iter__(self) -> _Batches:
+        return self
+
+    def __next__(self) -> Batch:
+        if self._done:
+            raise StopIteration
+        numbers, kept = self._held
+        self._held = ([], [])
+        check_at = len(kept) + self._size
+        for number, cells in self._rows:
+            row = cells if isinstance(cells, list) else list(cells)
+            if self._is_blank(number, row):
+                continue
+            kept.append(row)
+            numbers.append(number)
+            if len(kept) >= check_at:
+                end = _data_end(kept)
+                if end:
+                    self._held = (numbers[end:], kept[end:])
+                    del numbers[end:], kept[end:]
+                    self._given = True
+                    return numbers, kept
+                check_at = len(kept) + self._size  # nothing but totals yet: take more rows
+        self._done = True
+        end = _data_end(kept)
+        if not end and self._given:
+            raise StopIteration
+        del numbers[end:], kept[end:]
+        return numbers, kept
+
+
+@dataclass(frozen=True)
+class _Header:
+    """The recognised header row of a table and what its rows need to become a ``SourceTable``."""
+
+    number: int
+    cells: Sequence[object]
+    kind: TableKind
+    fields: list[str | None]
+    sheet: str
+    merges: Sequence[Merge]
+    date1904: bool
+
+    def table(self, numbers: list[int], kept: list[list[object]]) -> SourceTable:
+        """The rows laid out canonical-first; ``kept`` is padded in place."""
+        if self.merges:
+            _fill_merges(kept, numbers, self.merges, self.number + 1)
+        width = max(len(self.cells), max(map(len, kept), default=0))
+        columns, extras, order = _layout(self.cells, self.fields, kept, width)
+        for row in kept:
+            if len(row) < width:
+                row.extend([None] * (width - len(row)))
+        if order == list(range(width)):
+            out = kept
+        else:  # a kind has two required fields, so itemgetter always returns a tuple
+            pick = itemgetter(*order)
+            out = [list(pick(row)) for row in kept]
+        return SourceTable(
+            kind=self.kind,
+            sheet=self.sheet,
+            columns=columns,
+            extra_columns=extras,
+            rows=out,
+            row_numbers=numbers,
+            date1904=self.date1904,
+        )
+
+
+def table_chunks(
     rows: Iterable[NumberedRow],
     *,
     sheet: str,
     limits: Limits,
-    merges: Iterable[Merge] = (),
+    chunk_rows: int | None = None,
+    merges: Sequence[Merge] = (),
     date1904: bool = False,
     text_rows: bool = False,
-) -> SourceTable:
-    """One table from numbered physical rows; raises ``NotATable`` when no header is found.
+) -> Iterator[SourceTable]:
+    """One table from numbered physical rows, as chunks of about ``chunk_rows`` data rows.
+
+    Raises ``NotATable`` at once when no header is found; the rows after the
+    header are read only as chunks are asked for, so a CSV of a million rows
+    never sits in memory at once, and a bad row further on (``FileRejected``)
+    surfaces from the chunk that holds it. ``chunk_rows=None`` gives the
+    whole table as one chunk, and so does a sheet with ``merges`` (they may
+    span rows) or a header that makes the column names depend on the rows
+    (``_names_depend_on_data``). There is always a first chunk, maybe empty.
 
     ``text_rows`` promises every cell is a ``str`` (CSV), which allows a
     faster blank-row check on files of a million rows.
@@ -203,38 +332,11 @@ def build_table(
     if found is None:
         raise NotATable(describe_head(head))
     index, kind, fields = found
-    header_number, header = head[index]
+    number, cells = head[index]
+    header = _Header(number, cells, kind, fields, sheet, merges, date1904)
+    if merges or _names_depend_on_data(cells, fields):
+        chunk_rows = None
     checker = _RowCheck(sheet, limits)
     is_blank = checker.is_blank_text if text_rows else checker.is_blank
-    kept: list[list[object]] = []
-    numbers: list[int] = []
-    width = len(header)
-    for number, cells in chain(head[index + 1 :], stream):
-        row = cells if isinstance(cells, list) else list(cells)
-        if is_blank(number, row):  # type: ignore[arg-type]
-            continue
-        kept.append(row)
-        numbers.append(number)
-        width = max(width, len(row))
-    while kept and _is_total(kept[-1]):
-        kept.pop()
-        numbers.pop()
-    _fill_merges(kept, numbers, merges, header_number + 1)
-    columns, extras, order = _layout(header, fields, kept, width)
-    for row in kept:
-        if len(row) < width:
-            row.extend([None] * (width - len(row)))
-    if order == list(range(width)):
-        out = kept
-    else:  # a kind has two required fields, so itemgetter always returns a tuple
-        pick = itemgetter(*order)
-        out = [list(pick(row)) for row in kept]
-    return SourceTable(
-        kind=kind,
-        sheet=sheet,
-        columns=columns,
-        extra_columns=extras,
-        rows=out,
-        row_numbers=numbers,
-        date1904=date1904,
-    )
+    batches = _Batches(chain(head[index + 1 :], stream), is_blank, chunk_rows)  # type: ignore[arg-type]
+    return starmap(header.table, batches)

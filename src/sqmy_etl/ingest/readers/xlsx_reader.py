@@ -19,7 +19,7 @@ from pathlib import Path
 import sqmy_etl
 from sqmy_etl.config import Limits
 from sqmy_etl.ingest.model import FileRead, FileRejected, SourceTable
-from sqmy_etl.ingest.readers.table import NotATable, build_table
+from sqmy_etl.ingest.readers.table import NotATable, table_chunks
 from sqmy_etl.ingest.readers.xlsx_guard import WorkbookFacts, inspect_xlsx
 
 CHILD_MODULE = "sqmy_etl.ingest.readers._xlsx_child"
@@ -113,8 +113,8 @@ def read_xlsx(path: Path, limits: Limits, *, legacy: bool = False) -> FileRead:
             continue
         _, name, rows, merges = entry
         try:
-            tables.append(
-                build_table(
+            tables.extend(
+                table_chunks(
                     ((number, row) for number, row in enumerate(rows, start=1)),
                     sheet=name,
                     limits=limits,
