@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 # Submissions to search in full beyond which one full search is cheaper: the
 # incremental path pays per searched row, the full one per row of the warehouse.
 MAX_SEARCHED = 100_000
+FETCH_ROWS = 50_000  # submissions read from DuckDB per slice
 BAND_COLUMNS = tuple(f"band_{band}" for band in range(nd.BANDS))
 COLUMNS = {
     "submission_id": "VARCHAR",
@@ -169,11 +170,7 @@ def _rebuild(con: duckdb.DuckDBPyConnection, cache: str) -> None:
     """Replace the cache with one full search over every submission."""
     columns = ", ".join(f"{name} {kind}" for name, kind in COLUMNS.items())
     con.execute(f"CREATE OR REPLACE TABLE {cache} ({columns})")
-    ids, texts = _earliest_first(
-        con.execute(
-            f"SELECT submission_id, received_date, content FROM {_MERGED} WHERE content <> ''"
-        ).fetchall()
-    )
+    ids, texts = _earliest_first(con, "WHERE content <> ''")
     sketches, pairs, scores = nd.search(texts)
     _insert_sketches(con, cache, ids, sketches)
     answers = {
@@ -183,10 +180,22 @@ def _rebuild(con: duckdb.DuckDBPyConnection, cache: str) -> None:
     _write_answers(con, cache, answers)
 
 
-def _earliest_first(rows: list[tuple[str, date, str]]) -> tuple[list[str], list[str]]:
-    """Ids and normalised texts of (id, received date, content) rows, earliest first."""
-    rows.sort(key=lambda row: (row[1], row[0]))
-    return [row[0] for row in rows], [nd.normalise(row[2]) for row in rows]
+def _earliest_first(con: duckdb.DuckDBPyConnection, rows: str) -> tuple[list[str], list[str]]:
+    """Ids and normalised texts of the merged submissions ``rows`` selects, earliest first.
+
+    DuckDB orders them (its binary string order is Python's code-point order)
+    and they are read a slice at a time, so a million raw contents never sit
+    in memory beside their normalised copies.
+    """
+    result = con.execute(
+        f"SELECT submission_id, content FROM {_MERGED} {rows} ORDER BY received_date, submission_id"
+    )
+    ids: list[str] = []
+    texts: list[str] = []
+    while batch := result.fetchmany(FETCH_ROWS):
+        ids.extend(row[0] for row in batch)
+        texts.extend(nd.normalise(row[1]) for row in batch)
+    return ids, texts
 
 
 def _update(con: duckdb.DuckDBPyConnection, cache: str) -> bool:
@@ -213,12 +222,7 @@ def _update(con: duckdb.DuckDBPyConnection, cache: str) -> bool:
     )
     if con.execute("SELECT count(*) FROM nd_searched").fetchall()[0][0] > MAX_SEARCHED:
         return False
-    ids, texts = _earliest_first(
-        con.execute(
-            f"SELECT submission_id, received_date, content FROM {_MERGED} "
-            "SEMI JOIN nd_new USING (submission_id)"
-        ).fetchall()
-    )
+    ids, texts = _earliest_first(con, "SEMI JOIN nd_new USING (submission_id)")
     _insert_sketches(con, cache, ids, nd.sketch(texts))
     _write_answers(con, cache, _search_changes(con, cache, dict(zip(ids, texts, strict=True))))
     return True
