@@ -172,6 +172,7 @@ def _rebuild(con: duckdb.DuckDBPyConnection, cache: str) -> None:
     con.execute(f"CREATE OR REPLACE TABLE {cache} ({columns})")
     ids, texts = _earliest_first(con, "WHERE content <> ''")
     sketches, pairs, scores = nd.search(texts)
+    del texts  # a million normalised texts: not kept while the sketches are written
     _insert_sketches(con, cache, ids, sketches)
     answers = {
         ids[later]: (ids[earlier], nd.similarity(score))
