@@ -115,9 +115,17 @@ def _texts(cells: np.ndarray, *, unique: bool = False) -> pd.api.extensions.Exte
     return _strings((_per_cell if unique else _per_distinct)(cells, values.normalise_text))
 
 
-def _clean_free_text(cell: Cell) -> str | None:
-    text = values.normalise_text(cell)
-    return None if text is None else pii.redact_text(text)
+def _on_text(fn: Callable[[str], Any]) -> Callable[[Cell], Any]:
+    """Cell → ``fn`` of its normalised text; a blank cell gives None without calling ``fn``."""
+
+    def apply(cell: Cell) -> Any:
+        text = values.normalise_text(cell)
+        return None if text is None else fn(text)
+
+    return apply
+
+
+_clean_free_text = _on_text(pii.redact_text)
 
 
 # cells per Arrow pass of ``_arrow_nfkc``: keeps the Arrow copies of long prose small
@@ -220,7 +228,8 @@ def _extra_json(table: SourceTable, cols: _Columns) -> np.ndarray:
 
     result = _objects((None for _ in range(cols.count)), cols.count)
     headers = list(dict.fromkeys(table.extra_columns))
-    columns = [_per_distinct(cols[h], _extra_values(h)) for h in headers]
+    # a PII-named header masks its values, others are redacted like prose
+    columns = [_per_distinct(cols[h], _on_text(pii.extra_redactor(h))) for h in headers]
     filled = np.zeros(cols.count, dtype=bool)
     for column in columns:
         filled |= column != None  # noqa: E711 -- elementwise test on an object array
@@ -232,17 +241,6 @@ def _extra_json(table: SourceTable, cols: _Columns) -> np.ndarray:
         parts = [k + e[row] for k, e in zip(keys, encoded, strict=True) if e[row] is not None]
         result[row] = "{" + ", ".join(parts) + "}"
     return result
-
-
-def _extra_values(header: str) -> Callable[[Cell], str | None]:
-    """Cell → the text stored for the extra column ``header`` (None when blank)."""
-    redact = pii.extra_redactor(header)
-
-    def stored(cell: Cell) -> str | None:
-        text = values.normalise_text(cell)
-        return None if text is None else redact(text)
-
-    return stored
 
 
 def _issue_numbers(
@@ -313,16 +311,9 @@ def _protected(
     }
 
 
-def _phone_digits(cell: Cell) -> str | None:
-    """The digits a phone cell is hashed and masked by (None when blank or digitless)."""
-    text = values.normalise_text(cell)
-    return None if text is None else pii.phone_digits(text) or None
-
-
-def _id_card(cell: Cell) -> str | None:
-    """The form an ID-card cell is hashed and masked by (None when blank)."""
-    text = values.normalise_text(cell)
-    return None if text is None else pii.id_card_canonical(text)
+# the forms phone and ID-card cells are hashed and masked by (a digitless phone: None)
+_phone_digits = _on_text(lambda text: pii.phone_digits(text) or None)
+_id_card = _on_text(pii.id_card_canonical)
 
 
 def _submissions(table: SourceTable, cols: _Columns, key: bytes) -> dict[str, Any]:
