@@ -15,7 +15,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,27 +25,6 @@ from sqmy_etl.orchestration.defaults import WRITER_POOL
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSFORM_DAG = ROOT / "dags" / "sqmy_transform.py"
-
-
-@pytest.fixture(scope="module")
-def airflow_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """Isolated AIRFLOW_HOME / SQMY_HOME and a dbt manifest built from the project's dbt/."""
-    from sqmy_etl.transform.build import build_manifest
-
-    base = tmp_path_factory.mktemp("parse-env")
-    env = {
-        "AIRFLOW_HOME": str(base / "airflow"),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
-        "AIRFLOW__COSMOS__CACHE_DIR": str(base / "cosmos"),
-        "SQMY_HOME": str(base / "home"),
-        "SQMY_DBT_MANIFEST": str(base / "dbt-target" / "manifest.json"),
-    }
-    with pytest.MonkeyPatch.context() as mp:
-        for key, value in env.items():
-            mp.setenv(key, value)
-        build_manifest(Settings.from_env(), base / "dbt-target")
-        yield env
 
 
 def _run_python(code: str, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -11,13 +11,11 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from sqmy_etl.config import Settings
 from sqmy_etl.orchestration.defaults import ALLOWED_TAGS, RAW_ASSET_URI, WRITER_POOL
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,27 +33,6 @@ HEAVY = ("pandas", "great_expectations", "dbt", "duckdb", "matplotlib", "weasypr
 # Generous (2-core CI shared with other jobs): the DAG file alone, after Airflow is
 # imported, which is what the dag-processor pays per parse.
 PARSE_BOUND_S = 10.0
-
-
-@pytest.fixture(scope="session")
-def airflow_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """Isolated AIRFLOW_HOME / SQMY_HOME and a dbt manifest built from the project's dbt/."""
-    from sqmy_etl.transform.build import build_manifest
-
-    base = tmp_path_factory.mktemp("airflow-env")
-    env = {
-        "AIRFLOW_HOME": str(base / "airflow"),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
-        "AIRFLOW__COSMOS__CACHE_DIR": str(base / "cosmos"),
-        "SQMY_HOME": str(base / "home"),
-        "SQMY_DBT_MANIFEST": str(base / "dbt-target" / "manifest.json"),
-    }
-    with pytest.MonkeyPatch.context() as mp:
-        for key, value in env.items():
-            mp.setenv(key, value)
-        build_manifest(Settings.from_env(), base / "dbt-target")
-        yield env
 
 
 @pytest.fixture(scope="session")
