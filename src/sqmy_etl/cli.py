@@ -17,7 +17,7 @@ from sqmy_etl.config import Settings
 from sqmy_etl.logs import LazyConsole, configure_logging, stderr_console
 
 if TYPE_CHECKING:
-    from sqmy_etl.ingest.load import IngestReport
+    from sqmy_etl.ingest.load import FileResult, IngestReport, ProgressHook
 
 app = typer.Typer(
     help="sqmy-etl：社情民意信息台账 → 数据集市 → 领导报告。",
@@ -34,6 +34,7 @@ app.add_typer(quarantine_app, name="quarantine")
 stdout = LazyConsole()
 
 EXIT_REJECTED = 2
+RUN_WAIT_EXTRA_S = 10.0  # `sqmy run` waits up to the settle time plus this for fresh copies
 
 
 class OutputFormat(StrEnum):
@@ -100,33 +101,140 @@ def generate(
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="文件或目录", exists=True)],
+    encoding: Annotated[
+        str | None,
+        typer.Option(help="强制按此编码读取 CSV/JSON（如 big5、utf-16），默认自动识别"),
+    ] = None,
+    replaces: Annotated[
+        tuple[str, Path] | None,
+        typer.Option(
+            "--replaces",
+            metavar="OLD NEW",
+            help="声明 NEW 替换先前交付的 OLD（文件、文件名或 SHA-256 前缀）："
+            "OLD 中 NEW 没有的行不再计数",
+        ),
+    ] = None,
+    no_replace: Annotated[
+        bool, typer.Option("--no-replace", help="不自动替换同名（仅版本标记不同）的先前交付")
+    ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
-    """载入台账文件；有文件被拒收时退出码为 2。"""
-    from sqmy_etl.ingest.load import ingest_paths
+    """载入台账文件（同一次调用内按修改时间先后）；有文件被拒收时退出码为 2。"""
+    import os
+
+    from sqmy_etl.ingest.deliveries import DeliveryNotFound
+    from sqmy_etl.ingest.load import ReplaceOptions, ingest_paths
 
     settings = _settings(verbose)
-    report = ingest_paths(settings, list(paths))
+    declared: dict[Path, str] = {}
+    if replaces is not None:
+        old, new = replaces
+        if not new.is_file():
+            raise _fail(f"--replaces 的 NEW 必须是本次载入的文件 / NEW must be a file: {new}")
+        declared[Path(os.path.abspath(new))] = old
+        if new not in paths:
+            paths = [*paths, new]
+    options = ReplaceOptions(automatic=not no_replace, declared=declared)
+    try:
+        with _IngestProgress() as progress:
+            report = ingest_paths(
+                settings, list(paths), encoding=encoding, replace=options, progress=progress
+            )
+    except DeliveryNotFound as exc:
+        raise _fail(str(exc)) from exc
     _print_ingest(report)
     if any(r.status == "rejected" for r in report.files):
         raise typer.Exit(EXIT_REJECTED)
 
 
+_STATUS_TEXT = {
+    "loaded": "已载入 loaded",
+    "skipped_duplicate": "跳过（已载入过）skipped",
+    "redelivered": "重新计数 redelivered",
+    "rejected": "拒收 rejected",
+}
+_KIND_TEXT = {"submissions": "来稿", "issues": "编发", "feedback": "批示/采用"}
+
+
+def _file_rows(result: FileResult) -> list[tuple[str, ...]]:
+    """One summary line for the file, then one per table (sheet) it held."""
+    note = result.reason or ""
+    if result.replaced:
+        note = f"替换 {result.replaced} / replaces {result.replaced}"
+    rows = [
+        (
+            result.name,
+            "",
+            _STATUS_TEXT.get(result.status, result.status),
+            str(result.total_loaded),
+            str(result.rows_quarantined),
+            str(result.rows_skipped),
+            note,
+        )
+    ]
+    for table in result.tables:
+        rows.append(
+            (
+                "",
+                f"{table.sheet or '(全文件)'} → {_KIND_TEXT[table.kind]} {table.kind}",
+                "",
+                str(table.loaded),
+                str(table.quarantined),
+                str(table.skipped),
+                "",
+            )
+        )
+    for sheet, why in result.unrecognised:
+        rows.append(("", f"{sheet} → 未识别 not a ledger", "", "0", "0", "0", why))
+    return rows
+
+
 def _print_ingest(report: IngestReport) -> None:
+    """Per file and sheet: the kind detected and the rows loaded / quarantined / skipped."""
     from rich.table import Table
 
     table = Table(title="载入结果 / ingest")
-    for column in ("文件", "状态", "载入行", "隔离行", "原因"):
-        table.add_column(column)
-    for r in report.files:
-        table.add_row(
-            r.name,
-            r.status,
-            str(sum(r.rows_loaded.values())),
-            str(r.rows_quarantined),
-            r.reason or "",
-        )
+    for column in ("文件", "工作表 → 类型", "状态", "载入行", "隔离行", "跳过行", "说明"):
+        table.add_column(column, overflow="fold")
+    for result in report.files:
+        for row in _file_rows(result):
+            table.add_row(*row)
+    for path, why in report.left:
+        table.add_row(Path(path).name, "", "留待下次 left", "0", "0", "0", why)
     stdout.print(table)
+    if report.left:
+        stderr_console.print(
+            f"注意：{len(report.left)} 个文件留在 landing/，下次运行时再读取（原因见上表）"
+            f" / {len(report.left)} file(s) left in landing/ for the next run",
+            highlight=False,
+        )
+
+
+class _IngestProgress:
+    """A spinner with rows read for files that take more than one batch (large CSVs)."""
+
+    def __enter__(self) -> ProgressHook:
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self._bar = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=stderr_console,
+            transient=True,
+        )
+        self._tasks: dict[str, int] = {}
+        self._bar.start()
+        return self._advance
+
+    def _advance(self, name: str, rows: int) -> None:
+        text = f"正在载入 {name}：已读 {rows:,} 行 / loading, {rows:,} rows read"
+        if name not in self._tasks:
+            self._tasks[name] = self._bar.add_task(text, total=None)
+        self._bar.update(self._tasks[name], description=text)
+
+    def __exit__(self, *exc: object) -> None:
+        self._bar.stop()
 
 
 @quarantine_app.command("list")
@@ -166,6 +274,27 @@ def quarantine_show(quarantine_id: Annotated[str, typer.Argument()]) -> None:
 
 
 @app.command()
+def retract(
+    target: Annotated[str, typer.Argument(help="文件路径、原文件名或 SHA-256 前缀（≥6 位）")],
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """撤回一次交付：下次 transform 起其数据不再计数；归档副本保留，重新交付同一文件即恢复。"""
+    from sqmy_etl.ingest.deliveries import DeliveryNotFound
+    from sqmy_etl.ingest.deliveries import retract as withdraw
+
+    try:
+        done = withdraw(_settings(verbose), target)
+    except DeliveryNotFound as exc:
+        raise _fail(str(exc)) from exc
+    stdout.print(
+        f"已撤回 {done.name}（{done.sha256[:12]}，{done.data_rows} 行）："
+        "下次 sqmy transform 起不再计数；重新交付同一文件即恢复"
+        f" / retracted {done.name} ({done.data_rows} rows): stops counting at the next transform",
+        highlight=False,
+    )
+
+
+@app.command()
 def transform(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
     """运行 dbt build；全部测试通过后原子地发布数据集市，并写出数据质量报告。"""
     _transform_and_publish(_settings(verbose))
@@ -186,11 +315,19 @@ def _transform_and_publish(settings: Settings) -> None:
 
 @app.command()
 def run(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
-    """载入 landing/ 中等待的全部文件，然后 transform。"""
+    """载入 landing/（含子目录）中等待的全部文件，然后 transform。
+
+    刚复制进来的文件会等它写完（最多约 settle 时间 + 10 秒）；
+    仍在写入的文件留待下次，并在汇总中列出。
+    """
+    from sqmy_etl.ingest import landing
     from sqmy_etl.ingest.load import ingest_landing
 
     settings = _settings(verbose)
-    report = ingest_landing(settings)
+    with _IngestProgress() as progress:
+        report = ingest_landing(
+            settings, wait_s=landing.settle_seconds() + RUN_WAIT_EXTRA_S, progress=progress
+        )
     _print_ingest(report)
     _transform_and_publish(settings)
     if any(r.status == "rejected" for r in report.files):

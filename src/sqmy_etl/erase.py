@@ -15,14 +15,12 @@ loaded, so the erased rows do not come back from it.
 
 from __future__ import annotations
 
-import getpass
-import json
 import logging
 import re
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
+from sqmy_etl import audit
 from sqmy_etl.config import Settings
 from sqmy_etl.warehouse.db import connect_writer
 
@@ -50,7 +48,7 @@ class EraseResult:
 
 
 def audit_path(settings: Settings) -> Path:
-    return settings.home / "audit" / AUDIT_FILE
+    return audit.audit_file(settings, AUDIT_FILE)
 
 
 def _table_exists(con, qualified: str) -> bool:
@@ -106,16 +104,7 @@ def _delete(settings: Settings, submitter_hash: str) -> EraseResult:
 
 def _audit(settings: Settings, result: EraseResult) -> None:
     """Append one JSON line; hashes and counts only, never a name or number in clear."""
-    path = audit_path(settings)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    entry = {
-        "at": datetime.now(UTC).isoformat(),
-        "action": "erase_submitter",
-        "operator": getpass.getuser(),
-        **asdict(result),
-    }
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    audit.append(settings, "erase_submitter", file=AUDIT_FILE, **asdict(result))
 
 
 def erase_submitter(settings: Settings, submitter_hash: str) -> EraseResult:

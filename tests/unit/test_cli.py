@@ -20,6 +20,7 @@ CONTRACT_COMMANDS = {
     "report",
     "quarantine",
     "generate",
+    "retract",
 }
 
 

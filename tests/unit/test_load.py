@@ -157,10 +157,23 @@ def test_landing_files_leave_landing(settings: Settings) -> None:
 
 
 def test_a_file_still_being_written_waits(settings: Settings) -> None:
-    """A landing file modified within the settle time is left for the next run."""
+    """A landing file modified within the settle time is left for the next run, and named."""
     fresh = _write(settings.landing / "来稿.csv", SUBMISSIONS_CSV)
-    assert load.ingest_landing(settings, settle_s=3600).files == []
+    report = load.ingest_landing(settings, settle_s=3600)
+    assert report.files == []
     assert fresh.exists()
+    ((left, why),) = report.left
+    assert left == str(fresh)
+    assert why.startswith("文件刚被修改") and "3600" in why
+
+
+def test_a_run_by_hand_waits_for_a_fresh_copy(settings: Settings) -> None:
+    """`sqmy run` right after a copy: the file settles within the wait and is loaded."""
+    fresh = _write(settings.landing / "sub" / "来稿.csv", SUBMISSIONS_CSV)
+    report = load.ingest_landing(settings, settle_s=1, wait_s=10)
+    assert [f.status for f in report.files] == ["loaded"]
+    assert report.left == []
+    assert not fresh.exists()
 
 
 def test_a_symlink_in_landing_is_refused_not_followed(settings: Settings, tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ from sqmy_etl.ingest.normalise import normalise_table
 from sqmy_etl.ingest.readers import read_file
 from sqmy_etl.synth import generate_ledgers
 from sqmy_etl.validate import pushdown, runner, suites
-from sqmy_etl.validate.rules import RULES
+from sqmy_etl.validate.rules import SUITE_RULES
 from sqmy_etl.validate.runner import validate_rows
 
 KINDS = ("submissions", "issues", "feedback")
@@ -70,7 +70,7 @@ def test_engines_agree_on_the_messy_ledgers(
     for ingest_day in (INGEST_DAY, date(2021, 6, 30)):
         for kind, frame in messy_frames:
             rules.update(_both_engines_agree(kind, frame, ingest_day)["rule"])
-    assert rules == set(RULES)  # every rule was exercised
+    assert rules == set(SUITE_RULES)  # every rule was exercised
 
 
 # ---- generated frames --------------------------------------------------------------------
@@ -147,6 +147,7 @@ def _submissions(received: list[Any]) -> pd.DataFrame:
             "received_date": np.array([*received, None], dtype=object)[:rows],
             "_received_date_text": pd.array(["x"] * rows, dtype="str"),
             "_received_date_error": np.array([None] * rows, dtype=object),
+            "_published_date_error": np.array([None] * rows, dtype=object),
         }
     )
 
@@ -171,7 +172,11 @@ def test_an_unknown_expectation_type_is_refused_and_gx_runs_it(
     with pytest.raises(pushdown.Unsupported, match="expect_column_values_to_be_unique"):
         validate_rows("submissions", frame, INGEST_DAY, engine="pushdown")
     failed = validate_rows("submissions", frame, INGEST_DAY)
-    assert list(failed["reason"]) == ["稿件编号重复", "稿件编号重复", "缺少稿件编号"]
+    assert list(failed["reason"]) == [
+        "稿件编号重复",
+        "稿件编号重复",
+        "缺少稿件编号：请在台账中补填稿件编号后重新交付 / no submission id: fill it in and deliver again",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -66,3 +66,16 @@ def expand(path: Path) -> list[Path]:
 def is_settled(path: Path, settle_s: float) -> bool:
     """True once the file's mtime is at least ``settle_s`` old (its writer has finished)."""
     return time.time() - path.lstat().st_mtime >= settle_s
+
+
+def delivery_order(paths: list[Path]) -> list[Path]:
+    """Files of one call or run in delivery order (CONTRACT §1): modification time, oldest
+    first, then name — a corrected copy saved later wins, whatever its name sorts as."""
+
+    def key(path: Path) -> tuple[float, str]:
+        try:
+            return path.lstat().st_mtime, path.name
+        except OSError:  # gone since it was listed: the loader reports it
+            return 0.0, path.name
+
+    return sorted(paths, key=key)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from sqmy_etl import pii
 from sqmy_etl.config import Settings, today_shanghai
-from sqmy_etl.ingest import archive, landing, quarantine
+from sqmy_etl.ingest import archive, deliveries, landing, quarantine
 from sqmy_etl.ingest.model import FileRead, FileRejected, SourceTable, TableKind
 from sqmy_etl.warehouse.db import connect_writer, crashpoint
 
@@ -40,12 +40,25 @@ CHUNK_ROWS = 100_000  # CSV rows read, normalised, validated and inserted at a t
 # DuckDB's memory while a file loads: rows already written to the database file
 # need not stay cached, and the default (80% of RAM) lets the cache grow with the file
 DUCKDB_MEMORY = "256MB"
-Status = Literal["loaded", "skipped_duplicate", "rejected"]
+Status = Literal["loaded", "skipped_duplicate", "redelivered", "rejected"]
+# called after each batch of a file with (file name, data rows read so far): progress display
+ProgressHook = Callable[[str, int], None]
+
+
+@dataclass
+class TableSummary:
+    """One table of a file as the ingest summary shows it (CONTRACT §1: per file and sheet)."""
+
+    sheet: str
+    kind: TableKind
+    loaded: int = 0
+    quarantined: int = 0
+    skipped: int = 0
 
 
 @dataclass
 class FileResult:
-    """What happened to one offered file; ``reason`` says why it was rejected."""
+    """What happened to one offered file; ``reason`` says why it was rejected or skipped."""
 
     name: str
     sha256: str
@@ -54,17 +67,38 @@ class FileResult:
     rows_quarantined: int = 0
     reason: str | None = None
     stored_at: Path | None = None  # archive/… or rejected/…
+    tables: list[TableSummary] = field(default_factory=list)
+    unrecognised: list[tuple[str, str]] = field(default_factory=list)  # (sheet, why)
+    replaced: str | None = None  # the earlier delivery this file replaced (its name)
 
     @property
     def total_loaded(self) -> int:
         return sum(self.rows_loaded.values())
 
+    @property
+    def rows_skipped(self) -> int:
+        return sum(table.skipped for table in self.tables)
+
+
+@dataclass(frozen=True)
+class ReplaceOptions:
+    """How deliveries may replace earlier ones in one ingest call (``sqmy ingest`` flags).
+
+    ``automatic`` applies the name / kinds / 80 % rule (``--no-replace`` turns it
+    off); ``declared`` maps a file of this call (absolute path) to the earlier
+    delivery it replaces (``--replaces OLD NEW``), whatever the rule says.
+    """
+
+    automatic: bool = True
+    declared: dict[Path, str] = field(default_factory=dict)
+
 
 @dataclass
 class IngestReport:
-    """All files of one ingest run, in processing order."""
+    """All files of one ingest run, in processing order, and the files it left waiting."""
 
     files: list[FileResult] = field(default_factory=list)
+    left: list[tuple[str, str]] = field(default_factory=list)  # (path in landing, reason)
 
     def count(self, status: Status) -> int:
         return sum(1 for f in self.files if f.status == status)
@@ -99,6 +133,12 @@ def _already_loaded(settings: Settings, sha256: str) -> bool:
         return _is_loaded(con, sha256)
 
 
+_MANIFEST_COLUMNS = (
+    "file_sha256, ingest_seq, original_name, archived_path, size_bytes, file_format, encoding, "
+    "status, reason, rows_loaded, rows_quarantined, ingested_at, data_rows, table_kinds"
+)
+
+
 def _write_manifest(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -113,9 +153,12 @@ def _write_manifest(
     reason: str | None,
     rows_loaded: int,
     rows_quarantined: int,
+    data_rows: int = 0,
+    table_kinds: str = "",
 ) -> None:
     con.execute(
-        "INSERT OR REPLACE INTO raw.ingest_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT OR REPLACE INTO raw.ingest_files ({_MANIFEST_COLUMNS}) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             sha256,
             seq,
@@ -129,6 +172,8 @@ def _write_manifest(
             rows_loaded,
             rows_quarantined,
             datetime.now(UTC),
+            data_rows,
+            table_kinds,
         ],
     )
 
@@ -224,8 +269,24 @@ class _FileLoad:
     key: bytes
     ingest_day: date
     quarantined_at: datetime  # one stamp for all of a file's held rows, as they are one delivery
+    progress: ProgressHook | None = None
     rows_loaded: dict[str, int] = field(default_factory=dict)
     rows_quarantined: int = 0
+    tables: dict[tuple[str, TableKind], TableSummary] = field(default_factory=dict)
+
+    def summary(self, table: SourceTable) -> TableSummary:
+        key = (table.sheet, table.kind)
+        if key not in self.tables:
+            self.tables[key] = TableSummary(table.sheet, table.kind)
+        return self.tables[key]
+
+    @property
+    def data_rows(self) -> int:
+        return sum(self.rows_loaded.values()) + self.rows_quarantined
+
+    @property
+    def table_kinds(self) -> str:
+        return ",".join(sorted({kind for _, kind in self.tables}))
 
 
 def _insert_frame(
@@ -257,15 +318,41 @@ def _insert_frame(
         rows.select(*filled, duckdb.StarExpression()).query("incoming_rows", sql)
 
 
+def _failed_rows(table: SourceTable, frame: pd.DataFrame, ingest_day: date) -> pd.DataFrame:
+    """index → rule, reason: the rows the reader held (e.g. an uncomputed formula), then the
+    rows that break the suite; a row held by the reader keeps the reader's reason."""
+    import pandas as pd
+
+    from sqmy_etl.validate.runner import validate_rows
+
+    failed = validate_rows(table.kind, frame, ingest_day)
+    if not table.held:
+        return failed
+    held = pd.DataFrame.from_dict(table.held, orient="index", columns=["rule", "reason"])
+    return pd.concat([held, failed[~failed.index.isin(held.index)]])
+
+
+def _record_skipped(load: _FileLoad, table: SourceTable) -> None:
+    """The rows the reader passed over on purpose: counted, and listed for the quality report."""
+    if not table.skipped:
+        return
+    load.con.executemany(
+        "INSERT INTO raw.skipped_rows VALUES (?, ?, ?, ?, ?, ?)",
+        [[load.sha256, load.name, table.sheet, s.row, s.why, s.text] for s in table.skipped],
+    )
+    load.summary(table).skipped += len(table.skipped)
+
+
 def _load_table(load: _FileLoad, table: SourceTable) -> pd.DataFrame | None:
     """Normalise, validate and insert the loadable rows of one table (or chunk of one);
     returns the quarantine rows of those that break the suite, if any."""
     from sqmy_etl.ingest.normalise import RAW_COLUMNS, normalise_table
-    from sqmy_etl.validate.runner import validate_rows
 
     kind = table.kind
+    _record_skipped(load, table)
+    summary = load.summary(table)
     frame = normalise_table(table, load.key)
-    failed = validate_rows(kind, frame, load.ingest_day)
+    failed = _failed_rows(table, frame, load.ingest_day)
     held = None
     if len(failed):  # before ``_keep`` is added: it is no part of a held record
         held = quarantine.held_rows(load.sha256, load.name, kind, frame, failed)
@@ -274,6 +361,8 @@ def _load_table(load: _FileLoad, table: SourceTable) -> pd.DataFrame | None:
     lineage = {"ingest_file_sha256": load.sha256, "ingest_seq": load.seq}
     _insert_frame(load.con, f"raw.{kind}", frame, list(RAW_COLUMNS[kind]), lineage)
     load.rows_loaded[kind] = load.rows_loaded.get(kind, 0) + len(frame) - len(failed)
+    summary.loaded += len(frame) - len(failed)
+    summary.quarantined += len(failed)
     return held
 
 
@@ -312,23 +401,63 @@ def _load_rows(load: _FileLoad, read: FileRead) -> None:
     try:
         for batch in batches:
             _load_batch(load, batch)
+            if load.progress is not None:
+                load.progress(load.name, load.data_rows)
     except FileRejected as exc:
         raise _RejectedInTransaction(_first_reason(exc, batches), load.seq) from None
 
 
-def _read(settings: Settings, path: Path) -> FileRead:
+def _read(settings: Settings, path: Path, encoding: str | None) -> FileRead:
     """The file's tables (a CSV in chunks, up to its first); FileRejected if it has none."""
     from sqmy_etl.ingest.readers import read_file
 
-    read = read_file(path, settings.limits, chunk_rows=CHUNK_ROWS)
+    read = read_file(path, settings.limits, chunk_rows=CHUNK_ROWS, **({"encoding": encoding} if encoding else {}))  # TEMP
     if not read.tables:
         sheets = "; ".join(f"{sheet or '(file)'}: {why}" for sheet, why in read.unrecognised)
         raise FileRejected(f"没有可识别的台账表 / no recognisable table ({sheets})")
     return read
 
 
+@dataclass(frozen=True)
+class _Offer:
+    """One file offered to this call, and how it may replace an earlier delivery."""
+
+    path: Path
+    sha256: str
+    size: int
+    encoding: str | None = None
+    automatic_replace: bool = True
+    declared_replaces: str | None = None  # --replaces OLD for this file
+
+
+def _replace_earlier(load: _FileLoad, offer: _Offer) -> str | None:
+    """Record that this delivery replaces an earlier one (declared, or by the rule in
+    ``deliveries``); returns the replaced file's name for the summary."""
+    con = load.con
+    if offer.declared_replaces is not None:
+        old_path = Path(offer.declared_replaces)
+        old_sha = archive.sha256_file(old_path) if old_path.is_file() else None
+        old = deliveries.find_delivery(con, offer.declared_replaces, old_sha)
+    elif offer.automatic_replace:
+        old = deliveries.automatic_replacement(
+            con, load.name, load.sha256, load.table_kinds, load.data_rows
+        )
+    else:
+        old = None
+    if old is None or old.sha256 == load.sha256:
+        return None
+    deliveries.record_change(
+        con,
+        old.sha256,
+        "replaced",
+        f"被新交付“{load.name}”替换 / replaced by {load.name}",
+        by_sha256=load.sha256,
+    )
+    return old.name
+
+
 def _load(
-    settings: Settings, path: Path, sha256: str, size: int, read: FileRead
+    settings: Settings, offer: _Offer, read: FileRead, progress: ProgressHook | None
 ) -> FileResult | None:
     """Write everything of one file in one transaction; None if another run loaded it first.
 
@@ -337,6 +466,7 @@ def _load(
     COMMIT. Raises FileRejected (everything rolled back) for a problem found
     part-way.
     """
+    path, sha256 = offer.path, offer.sha256
     key = pii.load_key(settings)
     with connect_writer(settings) as con:
         con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
@@ -353,8 +483,10 @@ def _load(
                 key=key,
                 ingest_day=today_shanghai(),
                 quarantined_at=datetime.now(UTC),
+                progress=progress,
             )
             _load_rows(load, read)
+            replaced = _replace_earlier(load, offer)
             stored_at = archive.archive_file(settings, path, sha256)
             crashpoint("ingest.archived")
             for sheet, why in read.unrecognised:
@@ -367,7 +499,7 @@ def _load(
                 sha256=sha256,
                 seq=load.seq,
                 path=path,
-                size=size,
+                size=offer.size,
                 stored_at=stored_at,
                 file_format=read.file_format,
                 encoding=read.encoding,
@@ -375,6 +507,8 @@ def _load(
                 reason=None,
                 rows_loaded=sum(load.rows_loaded.values()),
                 rows_quarantined=load.rows_quarantined,
+                data_rows=load.data_rows,
+                table_kinds=load.table_kinds,
             )
             crashpoint("ingest.before_commit")
             con.execute("COMMIT")
@@ -382,22 +516,40 @@ def _load(
             con.execute("ROLLBACK")
             raise
     return FileResult(
-        path.name, sha256, "loaded", load.rows_loaded, load.rows_quarantined, stored_at=stored_at
+        path.name,
+        sha256,
+        "loaded",
+        load.rows_loaded,
+        load.rows_quarantined,
+        stored_at=stored_at,
+        tables=list(load.tables.values()),
+        unrecognised=list(read.unrecognised),
+        replaced=replaced,
     )
 
 
 # ---- public API ------------------------------------------------------------------------
 
 
-def ingest_file(settings: Settings, path: Path) -> FileResult:
-    """Load one file (CONTRACT.md §1): loaded, skipped as a duplicate, or rejected with a reason.
+def ingest_file(
+    settings: Settings,
+    path: Path,
+    *,
+    encoding: str | None = None,
+    replace: ReplaceOptions | None = None,
+    progress: ProgressHook | None = None,
+) -> FileResult:
+    """Load one file (CONTRACT.md §1): loaded, skipped as a duplicate, re-delivered after a
+    retraction, or rejected with a reason.
 
     A file taken from ``landing/`` leaves it (to ``archive/`` or ``rejected/``);
     a path elsewhere is copied and left where it is. Raises ``archive.FileChanged``
     (nothing written, file left in place) if the bytes change while it is read.
+    ``encoding`` forces the codec of a text file (``sqmy ingest --encoding``).
     """
     settings.ensure_dirs()
     path = Path(os.path.abspath(path))
+    replace = replace or ReplaceOptions()
     from_landing = landing.is_in_landing(settings, path)
     if from_landing and path.is_symlink():
         return _refuse_unread(settings, path, SYMLINK_REASON, remove=True)
@@ -409,43 +561,80 @@ def ingest_file(settings: Settings, path: Path) -> FileResult:
         reason = f"文件过大 / file too large: {size} bytes > {settings.limits.max_file_bytes}"
         return _reject(settings, path, sha256, size, reason, from_landing=from_landing)
     if _already_loaded(settings, sha256):
-        return _skipped(path, sha256, from_landing=from_landing)
+        return _offered_again(settings, path, sha256, from_landing=from_landing)
+    offer = _Offer(
+        path,
+        sha256,
+        size,
+        encoding,
+        automatic_replace=replace.automatic,
+        declared_replaces=replace.declared.get(path),
+    )
     try:
-        read = _read(settings, path)
-        result = _load(settings, path, sha256, size, read)
+        read = _read(settings, path, encoding)
+        result = _load(settings, offer, read, progress)
     except FileRejected as exc:
         seq = exc.seq if isinstance(exc, _RejectedInTransaction) else None
         return _reject(settings, path, sha256, size, exc.reason, from_landing=from_landing, seq=seq)
     if result is None:
-        return _skipped(path, sha256, from_landing=from_landing)
+        return _offered_again(settings, path, sha256, from_landing=from_landing)
     crashpoint("ingest.committed")
     if from_landing:
         path.unlink(missing_ok=True)  # a concurrent run may have taken the same file
     log.info(
-        "loaded %s sha=%s rows=%s quarantined=%d notes=%d",
+        "loaded %s sha=%s rows=%s quarantined=%d skipped=%d notes=%d replaced=%s",
         path.name,
         sha256[:12],
         result.rows_loaded,
         result.rows_quarantined,
+        result.rows_skipped,
         len(read.unrecognised),
+        result.replaced,
     )
     return result
 
 
-def _skipped(path: Path, sha256: str, *, from_landing: bool) -> FileResult:
+def _offered_again(
+    settings: Settings, path: Path, sha256: str, *, from_landing: bool
+) -> FileResult:
+    """The same bytes again: skipped, unless the delivery was retracted — then it counts again."""
+    with connect_writer(settings) as con:
+        change = deliveries.latest_change(con, sha256)
+        if change == "retracted":
+            deliveries.record_change(
+                con, sha256, "redelivered", f"重新交付 / delivered again: {path.name}"
+            )
     if from_landing:
         path.unlink(missing_ok=True)
-    log.info("skipped %s sha=%s: already loaded", path.name, sha256[:12])
-    return FileResult(path.name, sha256, "skipped_duplicate", reason="already loaded")
+    if change == "retracted":
+        log.info("redelivered %s sha=%s after a retraction", path.name, sha256[:12])
+        return FileResult(
+            path.name,
+            sha256,
+            "redelivered",
+            reason="此前已撤回，现重新计数 / retracted before, counts again",
+        )
+    reason = "已载入过（内容相同）/ already loaded (same content)"
+    if change == "replaced":
+        reason = "已载入过，且已被更新的交付替换 / already loaded, and replaced by a later delivery"
+    log.info("skipped %s sha=%s: %s", path.name, sha256[:12], reason)
+    return FileResult(path.name, sha256, "skipped_duplicate", reason=reason)
 
 
-def ingest_paths(settings: Settings, paths: list[Path]) -> IngestReport:
-    """Load files and folders (recursively, sorted) in the order given; see ``ingest_file``."""
+def ingest_paths(
+    settings: Settings,
+    paths: list[Path],
+    *,
+    encoding: str | None = None,
+    replace: ReplaceOptions | None = None,
+    progress: ProgressHook | None = None,
+) -> IngestReport:
+    """Load files and folders (recursively) in delivery order; see ``ingest_file``."""
     paths = [Path(p) for p in paths]
     missing = [p for p in paths if not p.exists() and not p.is_symlink()]
     if missing:
         raise FileNotFoundError(f"no such file or folder: {', '.join(map(str, missing))}")
-    report = IngestReport()
+    offered: list[Path] = []
     seen: set[Path] = set()
     for given in paths:
         for path in landing.expand(given):
@@ -453,20 +642,57 @@ def ingest_paths(settings: Settings, paths: list[Path]) -> IngestReport:
             if key in seen or (path.is_dir() and not landing.is_in_landing(settings, path)):
                 continue
             seen.add(key)
-            try:
-                report.files.append(ingest_file(settings, path))
-            except archive.FileChanged as exc:  # still being written: left for the next run
-                log.warning("%s", exc)
+            offered.append(path)
+    report = IngestReport()
+    for path in landing.delivery_order(offered):
+        try:
+            report.files.append(
+                ingest_file(settings, path, encoding=encoding, replace=replace, progress=progress)
+            )
+        except archive.FileChanged as exc:  # still being written: left for the next run
+            log.warning("%s", exc)
+            report.left.append((str(path), LEFT_CHANGING))
     return report
 
 
-def ingest_landing(settings: Settings, settle_s: float | None = None) -> IngestReport:
-    """Load everything waiting in ``landing/`` that has been quiet for ``settle_s`` seconds."""
+LEFT_CHANGING = (
+    "文件在读取时仍在变化（仍在写入？），留待下次运行 / still changing: left for the next run"
+)
+LEFT_UNSETTLED = (
+    "文件刚被修改，尚未写完，留待下次运行（{s:g} 秒内无变化才会读取）"
+    " / modified in the last {s:g} s: left for the next run"
+)
+
+
+def ingest_landing(
+    settings: Settings,
+    settle_s: float | None = None,
+    *,
+    wait_s: float = 0.0,
+    progress: ProgressHook | None = None,
+) -> IngestReport:
+    """Load everything waiting in ``landing/`` (and its subfolders).
+
+    A file is taken once it has been quiet for ``settle_s`` seconds, so a copy
+    still in progress is never read half-written. ``wait_s`` lets a run started
+    by hand wait that long for files just copied in (``sqmy run``); a scheduled
+    run does not wait. A file still left is named in ``IngestReport.left`` with
+    the reason, never passed over silently.
+    """
+    import time
+
     settings.ensure_dirs()
     quiet = landing.settle_seconds() if settle_s is None else settle_s
-    offered = landing.expand(settings.landing)
-    ready = [p for p in offered if landing.is_settled(p, quiet)]
-    waiting = len(offered) - len(ready)
+    deadline = time.monotonic() + wait_s
+    while True:
+        offered = landing.expand(settings.landing)
+        waiting = [p for p in offered if not landing.is_settled(p, quiet)]
+        if not waiting or time.monotonic() >= deadline:
+            break
+        time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
+    ready = [p for p in offered if p not in waiting]
     if waiting:
-        log.info("%d file(s) in landing/ still being written; left for the next run", waiting)
-    return ingest_paths(settings, ready)
+        log.info("%d file(s) in landing/ still being written; left for the next run", len(waiting))
+    report = ingest_paths(settings, ready, progress=progress)
+    report.left.extend((str(p), LEFT_UNSETTLED.format(s=quiet)) for p in waiting)
+    return report

@@ -28,6 +28,20 @@ class FileRejected(Exception):
         self.reason = reason
 
 
+@dataclass(frozen=True)
+class SkippedRow:
+    """A row a reader passed over on purpose, counted and listed, never silently lost.
+
+    ``why`` is ``total`` (小计 / 合计 / 总计) or ``footer`` (填表人, 审核人, 制表,
+    联系电话, 备注, 说明 … under the table); ``text`` is the row's non-empty
+    cells joined by `` | `` with phone and ID numbers already masked.
+    """
+
+    row: int
+    why: str
+    text: str
+
+
 @dataclass
 class SourceTable:
     """One recognised table of a file (an xlsx sheet, a CSV, or one kind of a JSON export).
@@ -44,6 +58,13 @@ class SourceTable:
     rows: list[list[Cell]]
     row_numbers: list[int]
     date1904: bool = False
+    # position of the sheet in its workbook (0 for CSV / JSON): delivery order within a file
+    sheet_index: int = 0
+    # rows passed over on purpose (see SkippedRow); reported once per table, not per chunk
+    skipped: list[SkippedRow] = field(default_factory=list)
+    # rows the reader already knows cannot load: index into ``rows`` → (rule, Chinese reason),
+    # e.g. a formula cell without a cached value ("公式未计算，请在 Excel 中打开并保存")
+    held: dict[int, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass

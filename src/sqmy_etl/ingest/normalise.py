@@ -14,6 +14,7 @@ column so a million-row file does not sit in memory twice.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import partial
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 RAW_COLUMNS: dict[TableKind, tuple[str, ...]] = {
     "submissions": (
         "source_sheet",
+        "source_sheet_no",
         "source_row",
         "submission_id",
         "received_date",
@@ -40,6 +42,7 @@ RAW_COLUMNS: dict[TableKind, tuple[str, ...]] = {
         "sector",
         "region",
         "theme",
+        "unit",
         "content",
         "phone_hash",
         "phone_masked",
@@ -50,6 +53,7 @@ RAW_COLUMNS: dict[TableKind, tuple[str, ...]] = {
     ),
     "issues": (
         "source_sheet",
+        "source_sheet_no",
         "source_row",
         "issue_id",
         "issue_year",
@@ -63,6 +67,7 @@ RAW_COLUMNS: dict[TableKind, tuple[str, ...]] = {
     ),
     "feedback": (
         "source_sheet",
+        "source_sheet_no",
         "source_row",
         "issue_no_raw",
         "issue_year",
@@ -113,6 +118,24 @@ def _strings(items: np.ndarray) -> pd.api.extensions.ExtensionArray:
 def _texts(cells: np.ndarray, *, unique: bool = False) -> pd.api.extensions.ExtensionArray:
     """Normalised text; ``unique`` columns (ids) skip the distinct-value pass."""
     return _strings((_per_cell if unique else _per_distinct)(cells, values.normalise_text))
+
+
+_MASKED_NUMBER_LEFTOVER = re.compile(r"[\d*\s+\-()（）:：]+")
+
+
+def _label(text: str) -> str | None:
+    """A short label (界别, 盟市, 主题, 单位, 级别, 职务) with phone / ID numbers masked; a
+    cell that holds nothing but such a number is no label at all, so it reads as missing
+    (CONTRACT §1: a phone typed into 界别 never reaches a mart)."""
+    masked = pii.redact_text(text)
+    if masked != text and not _MASKED_NUMBER_LEFTOVER.sub("", masked):
+        return None
+    return masked
+
+
+def _labels(cells: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """Normalised labels, each distinct value once (see ``_label``)."""
+    return _strings(_per_distinct(cells, _on_text(_label)))
 
 
 def _on_text(fn: Callable[[str], Any]) -> Callable[[Cell], Any]:
@@ -318,7 +341,7 @@ _id_card = _on_text(pii.id_card_canonical)
 
 def _submissions(table: SourceTable, cols: _Columns, key: bytes) -> dict[str, Any]:
     date_text, received, date_error = _dates(cols["received_date"], table)
-    _, published, _ = _dates(cols["published_date"], table)
+    published_text, published, published_error = _dates(cols["published_date"], table)
     issue = _issue_numbers(cols["issue_no"], published, year_from_date=True)
     phone = _per_cell(cols["phone"], _phone_digits)
     id_card = _per_cell(cols["id_card"], _id_card)
@@ -327,15 +350,18 @@ def _submissions(table: SourceTable, cols: _Columns, key: bytes) -> dict[str, An
         "received_date": received,
         "title": _free_texts(cols["title"]),
         **_protected("submitter", _texts(cols["submitter"]), pii.mask_name, key, unique=False),
-        "sector": _texts(cols["sector"]),
-        "region": _texts(cols["region"]),
-        "theme": _texts(cols["theme"]),
+        "sector": _labels(cols["sector"]),
+        "region": _labels(cols["region"]),
+        "theme": _labels(cols["theme"]),
+        "unit": _labels(cols["unit"]),
         "content": _free_texts(cols["content"]),
         **_protected("phone", phone, pii.mask_phone, key, unique=True),
         **_protected("id_card", id_card, pii.mask_id_card, key, unique=True),
         "issue_id": issue["id"],
         "_received_date_text": date_text,
         "_received_date_error": date_error,
+        "_published_date_text": published_text,
+        "_published_date_error": published_error,
     }
 
 
@@ -349,7 +375,7 @@ def _issues(table: SourceTable, cols: _Columns, key: bytes) -> dict[str, Any]:
         "issue_no_raw": issue["text"],
         "published_date": published,
         "issue_title": _free_texts(cols["issue_title"]),
-        "issue_theme": _texts(cols["issue_theme"]),
+        "issue_theme": _labels(cols["issue_theme"]),
         "source_submissions": _per_distinct(cols["source_submissions"], _source_ids),
         "_issue_no_error": issue["error"],
         "_published_date_text": date_text,
@@ -358,15 +384,18 @@ def _issues(table: SourceTable, cols: _Columns, key: bytes) -> dict[str, Any]:
 
 
 def _feedback(table: SourceTable, cols: _Columns, key: bytes) -> dict[str, Any]:
+    """Feedback rows; those of a combined 编发及批示台账 carry their issue's 编发日期, which
+    gives a year-less 期号 its year, as it does in the issues table beside them."""
     date_text, given, date_error = _dates(cols["feedback_date"], table)
-    issue = _issue_numbers(cols["issue_no"], given, year_from_date=False)
+    _, published, _ = _dates(cols["published_date"], table)
+    issue = _issue_numbers(cols["issue_no"], published, year_from_date=True)
     return {
         "issue_no_raw": issue["text"],
         "issue_year": issue["year"],
         "issue_seq": issue["seq"],
         "feedback_type": _feedback_types(cols["feedback_type"]),
-        "level": _texts(cols["level"]),
-        "post": _texts(cols["post"]),
+        "level": _labels(cols["level"]),
+        "post": _labels(cols["post"]),
         "feedback_date": given,
         "summary": _free_texts(cols["summary"]),
         "_issue_no_error": issue["error"],
@@ -376,7 +405,7 @@ def _feedback(table: SourceTable, cols: _Columns, key: bytes) -> dict[str, Any]:
 
 
 _BUILDERS = {"submissions": _submissions, "issues": _issues, "feedback": _feedback}
-_INTEGER_COLUMNS = ("source_row", "issue_year", "issue_seq")
+_INTEGER_COLUMNS = ("source_sheet_no", "source_row", "issue_year", "issue_seq")
 
 
 def normalise_table(table: SourceTable, key: bytes) -> pd.DataFrame:
@@ -391,6 +420,7 @@ def normalise_table(table: SourceTable, key: bytes) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "source_sheet": table.sheet,
+            "source_sheet_no": table.sheet_index,
             "source_row": table.row_numbers,
             **built,
             "extra_json": _extra_json(table, cols),

@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 def list_landing(settings: Settings) -> list[str]:
-    """Files in ``landing/`` ready to ingest (quiet for the settle time), sorted by path.
+    """Files in ``landing/`` ready to ingest (quiet for the settle time), in delivery order.
 
     The same listing ``ingest_landing`` uses (recursive, hidden and Office lock
     files skipped), so the DAG and ``sqmy run`` take the same files. Symlinks
@@ -35,7 +35,8 @@ def list_landing(settings: Settings) -> list[str]:
 
     settle_s = landing.settle_seconds()
     offered = landing.expand(settings.landing) if settings.landing.is_dir() else []
-    return [str(p) for p in offered if p.is_symlink() or landing.is_settled(p, settle_s)]
+    ready = [p for p in offered if p.is_symlink() or landing.is_settled(p, settle_s)]
+    return [str(p) for p in landing.delivery_order(ready)]
 
 
 def ingest_one(path: str) -> dict[str, Any]:

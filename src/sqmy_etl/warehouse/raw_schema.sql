@@ -27,7 +27,7 @@ CREATE TABLE IF NOT EXISTS raw.submissions (
     ingest_seq         BIGINT NOT NULL,
     source_sheet       VARCHAR NOT NULL,     -- sheet name; '' for csv/json
     source_row         BIGINT NOT NULL,      -- 1-based row (xlsx/csv) or record number (json)
-    submission_id      VARCHAR NOT NULL,
+    submission_id      VARCHAR NOT NULL,     -- as written (NFKC); matched by dbt on a key
     received_date      DATE NOT NULL,
     title              VARCHAR,
     submitter_hash     VARCHAR,
@@ -98,3 +98,36 @@ CREATE TABLE IF NOT EXISTS raw.file_notes (
     note               VARCHAR NOT NULL,     -- unrecognised_sheet | ...
     detail             VARCHAR NOT NULL
 );
+
+-- rows a reader passed over on purpose (合计/小计/总计, footer lines such as 填表人 /
+-- 联系电话 / 备注): counted in the ingest summary, listed in the data-quality report.
+-- row_text is the row's non-empty cells joined by ' | ', personal data masked.
+CREATE TABLE IF NOT EXISTS raw.skipped_rows (
+    ingest_file_sha256 VARCHAR NOT NULL,
+    original_name      VARCHAR NOT NULL,
+    source_sheet       VARCHAR NOT NULL,
+    source_row         BIGINT NOT NULL,
+    why                VARCHAR NOT NULL,     -- total | footer
+    row_text           VARCHAR NOT NULL
+);
+
+-- what happened to a delivery after it was loaded, newest last (append-only).
+-- A file counts unless its latest change is 'replaced' or 'retracted';
+-- 'redelivered' (the same bytes offered again after a retraction) makes it
+-- count again, ordered as a delivery of that change's ingest_seq.
+CREATE TABLE IF NOT EXISTS raw.delivery_changes (
+    file_sha256        VARCHAR NOT NULL,
+    change             VARCHAR NOT NULL,     -- replaced | retracted | redelivered
+    by_file_sha256     VARCHAR,              -- replaced: the delivery that replaced it
+    ingest_seq         BIGINT NOT NULL,      -- drawn from raw.ingest_seq: orders changes and deliveries
+    reason             VARCHAR NOT NULL,     -- shown to clerks (Chinese first)
+    changed_at         TIMESTAMPTZ NOT NULL
+);
+
+-- columns added after the first release: older warehouses gain them here
+ALTER TABLE raw.submissions ADD COLUMN IF NOT EXISTS source_sheet_no INTEGER DEFAULT 0;
+ALTER TABLE raw.submissions ADD COLUMN IF NOT EXISTS unit VARCHAR;
+ALTER TABLE raw.issues ADD COLUMN IF NOT EXISTS source_sheet_no INTEGER DEFAULT 0;
+ALTER TABLE raw.feedback ADD COLUMN IF NOT EXISTS source_sheet_no INTEGER DEFAULT 0;
+ALTER TABLE raw.ingest_files ADD COLUMN IF NOT EXISTS data_rows BIGINT;
+ALTER TABLE raw.ingest_files ADD COLUMN IF NOT EXISTS table_kinds VARCHAR;
