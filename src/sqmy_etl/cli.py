@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -126,6 +126,14 @@ def ingest(
     from sqmy_etl.ingest.load import ReplaceOptions, ingest_paths
 
     settings = _settings(verbose)
+    if encoding is not None:
+        from sqmy_etl.ingest.model import FileRejected
+        from sqmy_etl.ingest.readers.text import check_encoding_name
+
+        try:
+            check_encoding_name(encoding)
+        except FileRejected as exc:
+            raise _fail(exc.reason) from exc
     declared: dict[Path, str] = {}
     if replaces is not None:
         old, new = replaces
@@ -211,30 +219,33 @@ def _print_ingest(report: IngestReport) -> None:
 
 
 class _IngestProgress:
-    """A spinner with rows read for files that take more than one batch (large CSVs)."""
+    """A spinner with the rows read so far, shown while a large file (several batches) loads."""
 
     def __enter__(self) -> ProgressHook:
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-        self._bar = Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            TimeElapsedColumn(),
-            console=stderr_console,
-            transient=True,
-        )
-        self._tasks: dict[str, int] = {}
-        self._bar.start()
+        self._bar: Any = None
+        self._tasks: dict[str, Any] = {}
         return self._advance
 
     def _advance(self, name: str, rows: int) -> None:
+        if self._bar is None:
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._bar = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                TimeElapsedColumn(),
+                console=stderr_console.console,
+                transient=True,
+            )
+            self._bar.start()
         text = f"正在载入 {name}：已读 {rows:,} 行 / loading, {rows:,} rows read"
         if name not in self._tasks:
             self._tasks[name] = self._bar.add_task(text, total=None)
         self._bar.update(self._tasks[name], description=text)
 
     def __exit__(self, *exc: object) -> None:
-        self._bar.stop()
+        if self._bar is not None:
+            self._bar.stop()
 
 
 @quarantine_app.command("list")

@@ -1,10 +1,14 @@
-"""Header normalisation, table-kind detection and the synonyms of CONTRACT.md §1."""
+"""Header normalisation, primary-kind detection, specificity and the synonyms of CONTRACT.md §1."""
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 import pytest
 
-from sqmy_etl.ingest.headers import detect_kind, normalise_header
+from sqmy_etl.ingest import headers as headers_module
+from sqmy_etl.ingest.headers import detect_kind, feedback_fields, normalise_header
 
 # CONTRACT.md §1 "Columns and accepted header names", transcribed by hand:
 # (kind, header, field). Fields without a kind qualifier in the contract are
@@ -12,10 +16,8 @@ from sqmy_etl.ingest.headers import detect_kind, normalise_header
 CONTRACT_SYNONYMS = [
     *[("submissions", h, "submission_id") for h in ("稿件编号", "来稿编号", "编号", "稿号", "id")],
     *[("submissions", h, "title") for h in ("标题", "题目", "信息标题", "title")],
-    *[
-        ("submissions", h, "submitter")
-        for h in ("报送人", "作者", "反映人", "报送单位", "submitter")
-    ],
+    *[("submissions", h, "submitter") for h in ("报送人", "作者", "反映人", "撰稿人", "submitter")],
+    *[("submissions", h, "unit") for h in ("报送单位", "来稿单位", "供稿单位", "所在单位", "unit")],
     *[("submissions", h, "sector") for h in ("界别", "所属界别", "sector")],
     *[("submissions", h, "region") for h in ("盟市", "地区", "所属盟市", "来源地区", "region")],
     *[
@@ -105,18 +107,114 @@ def test_synonyms_depend_on_the_kind(headers: list[str], kind: str, fields: list
     assert detect_kind(headers) == (kind, fields)
 
 
-def test_kind_order_prefers_submissions_then_issues() -> None:
-    """A row naming both submission and issue columns is a submissions table."""
-    found = detect_kind(["稿件编号", "收稿日期", "期号", "编发日期"])
-    assert found is not None
-    assert found[0] == "submissions"
+def test_issue_columns_make_an_issues_table_whatever_else_it_holds() -> None:
+    """期号 + 编发日期 beat a submission id + 收稿日期: an 编发台账 listing its sources."""
+    assert detect_kind(["稿件编号", "收稿日期", "期号", "编发日期"]) == (
+        "issues",
+        ["source_submissions", None, "issue_no", "published_date"],
+    )
 
 
-def test_first_duplicate_column_wins() -> None:
-    """Two headers for one field: the first maps, the later one is kept as an extra."""
-    assert detect_kind(["编号", "稿件编号", "收稿日期", "来稿日期"]) == (
+def test_feedback_beats_submissions() -> None:
+    """期号 + 批示日期 beside a submission id + 来稿日期 is a feedback table."""
+    assert detect_kind(["期号", "批示日期", "稿件编号", "来稿日期"]) == (
+        "feedback",
+        ["issue_no", "feedback_date", None, None],
+    )
+
+
+def test_the_more_specific_header_wins_whatever_the_column_order() -> None:
+    """编号 before 稿件编号: 稿件编号 is the id; 来稿日期 beats 报送日期 after it."""
+    assert detect_kind(["编号", "稿件编号", "报送日期", "来稿日期"]) == (
         "submissions",
-        ["submission_id", None, "received_date", None],
+        [None, "submission_id", None, "received_date"],
+    )
+
+
+def test_the_first_of_two_equal_headers_wins() -> None:
+    """The same header twice: the first column maps, the second is an extra."""
+    assert detect_kind(["稿件编号", "收稿日期", "稿件编号"]) == (
+        "submissions",
+        ["submission_id", "received_date", None],
+    )
+
+
+def _contract_lists() -> dict[tuple[str, str], list[str]]:
+    """CONTRACT_SYNONYMS grouped by (kind, field), in the contract's order."""
+    lists: dict[tuple[str, str], list[str]] = {}
+    for kind, header, field in CONTRACT_SYNONYMS:
+        lists.setdefault((kind, field), []).append(header)
+    return lists
+
+
+SPECIFICITY_PAIRS = [
+    (kind, field, better, worse)
+    for (kind, field), headers in _contract_lists().items()
+    for i, better in enumerate(headers)
+    for worse in headers[i + 1 :]
+]
+
+
+@pytest.mark.parametrize(("kind", "field", "better", "worse"), SPECIFICITY_PAIRS)
+@pytest.mark.parametrize("worse_first", [True, False])
+def test_contract_order_is_specificity(
+    kind: str, field: str, better: str, worse: str, worse_first: bool
+) -> None:
+    """Of two headers of one field, the one the contract lists first names it."""
+    required = [h for f, h in REQUIRED_HEADERS[kind].items() if f != field]
+    pair = [worse, better] if worse_first else [better, worse]
+    found = detect_kind([*required, *pair])
+    assert found is not None
+    assert found[0] == kind
+    named = found[1][len(required) :]
+    assert named == ([None, field] if worse_first else [field, None])
+
+
+# Accepted beyond the contract's lists, less specific than all of them: the canonical
+# field names (our own exports), a submissions table's issue columns, an issues
+# table's looser title / theme words.
+EXTRA_SYNONYMS = {
+    ("submissions", "submission_id"): ["submission_id"],
+    ("submissions", "received_date"): ["received_date"],
+    ("submissions", "id_card"): ["id_card"],
+    ("submissions", "issue_no"): ["期号", "编发期号", "期数", "issue.no", "issue_no"],
+    ("submissions", "published_date"): [
+        "编发日期",
+        "刊发日期",
+        "印发日期",
+        "issue.published_at",
+        "published_date",
+    ],
+    ("issues", "issue_no"): ["issue_no"],
+    ("issues", "published_date"): ["published_date"],
+    ("issues", "issue_title"): ["题目", "信息标题", "title", "issue_title"],
+    ("issues", "issue_theme"): ["主题", "theme", "issue_theme"],
+    ("issues", "source_submissions"): ["source_submissions"],
+    ("feedback", "issue_no"): ["issue_no"],
+    ("feedback", "feedback_type"): ["feedback_type"],
+    ("feedback", "feedback_date"): ["feedback_date"],
+}
+
+
+def test_synonyms_file_is_the_contract_lists_in_rank_order() -> None:
+    """header_synonyms.csv holds exactly the contract's lists, ranked in the contract's
+    order, then the few extra headers above — nothing else (报送单位 is no submitter)."""
+    path = Path(headers_module.__file__).with_name("header_synonyms.csv")
+    with path.open(encoding="utf-8", newline="") as fh:
+        lines = list(csv.DictReader(fh))
+    ranked: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    for line in lines:
+        ranked.setdefault((line["kind"], line["field"]), []).append(
+            (int(line["rank"]), line["header"])
+        )
+    found = {key: [h for _, h in sorted(pairs)] for key, pairs in ranked.items()}
+    expected = {
+        key: [*_contract_lists().get(key, []), *EXTRA_SYNONYMS.get(key, [])]
+        for key in {*_contract_lists(), *EXTRA_SYNONYMS}
+    }
+    assert found == expected
+    assert all(
+        sorted(r for r, _ in pairs) == list(range(1, len(pairs) + 1)) for pairs in ranked.values()
     )
 
 
@@ -176,14 +274,61 @@ def test_marked_and_full_width_headers_are_recognised() -> None:
     )
 
 
-def test_feedback_ledger_that_copies_publication_date_is_feedback() -> None:
-    """A 批示台账 with 期号, 编发日期 and 批示日期 is feedback, not an issues table."""
-    kind, fields = detect_kind(["期号", "编发日期", "批示日期", "批示领导职务"])
-    assert kind == "feedback"
-    assert fields[2] == "feedback_date"
+def test_feedback_ledger_that_copies_publication_date_is_an_issues_table() -> None:
+    """A 批示台账 with 期号, 编发日期 and 批示日期 is an issues table whose 批示 columns
+    are read as feedback fields (CONTRACT §1 "A row yields every fact it holds")."""
+    headers = ["期号", "编发日期", "批示日期", "批示领导职务"]
+    kind, fields = detect_kind(headers)
+    assert (kind, fields) == ("issues", ["issue_no", "published_date", None, None])
+    assert feedback_fields(headers, fields) == [None, None, "feedback_date", "post"]
 
 
 def test_generic_date_does_not_turn_an_issues_ledger_into_feedback() -> None:
     """An issues ledger with 期号, 编发日期 and a loose 日期 column stays an issues table."""
     kind, _ = detect_kind(["期号", "编发日期", "日期", "标题"])
     assert kind == "issues"
+
+
+def test_feedback_fields_of_a_combined_ledger() -> None:
+    """Every 批示 column of an issues table, by the feedback vocabulary and its specificity;
+    the generic 日期 / 内容 and a second issue-number column are not 批示 columns."""
+    headers = [
+        "期号",
+        "编发日期",
+        "标题",
+        "日期",
+        "内容",
+        "编发期号",
+        "类型",
+        "领导级别",
+        "职务",
+        "采用日期",
+        "批示日期",
+        "批示摘要",
+    ]
+    kind, fields = detect_kind(headers)
+    assert kind == "issues"
+    assert fields == ["issue_no", "published_date", "issue_title", *[None] * 9]
+    assert feedback_fields(headers, fields) == [
+        *[None] * 6,
+        "feedback_type",
+        "level",
+        "post",
+        None,  # 采用日期 loses to the more specific 批示日期
+        "feedback_date",
+        "summary",
+    ]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        ["期号", "编发日期", "批示领导职务", "批示级别"],  # no feedback date
+        ["期号", "编发日期", "日期", "内容", "职务"],  # only the generic date
+    ],
+)
+def test_no_feedback_fields_without_a_feedback_date(headers: list[str]) -> None:
+    """A 批示 cannot load without its date, so such an issues table has no feedback columns."""
+    kind, fields = detect_kind(headers)
+    assert kind == "issues"
+    assert feedback_fields(headers, fields) == [None] * len(headers)

@@ -18,8 +18,9 @@ from sqmy_etl.validate import runner
 WHOLE = 10**9  # a chunk size no test file reaches: the file is read in one piece
 
 # Title row, blank rows, a quoted field over three lines, rows the suite holds back
-# (no id, impossible date, a 合计 row in the middle of the data), a column without a
-# header that holds data in one row only, and trailing 合计 / 总计 rows to drop.
+# (no id, impossible date), a 合计 row in the middle of the data and trailing 合计 / 总计
+# rows to skip (CONTRACT §1: totals anywhere are skipped), and a column without a
+# header that holds data in one row only.
 LEDGER = (
     "2021年社情民意信息来稿台账,,,,,\n"
     "稿件编号,收稿日期,报送人,内容摘要,{extra},\n"
@@ -141,8 +142,7 @@ def test_the_ledgers_hold_what_chunks_must_keep(
     _ingest(settings, ledger, 2, monkeypatch)
     held = _rows(settings, "SELECT source_row, rule FROM raw.quarantine ORDER BY rowid")
     assert held == [
-        (4, "missing_id"),
-        (9, "invalid_date"),  # the 合计 row in the middle is data, held back
+        (4, "missing_id"),  # the 合计 row 9 in the middle is skipped, not held back
         (10, "invalid_date"),
         (13, "missing_date"),
     ]

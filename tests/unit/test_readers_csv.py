@@ -77,9 +77,11 @@ def test_bom_file_that_is_not_utf8_is_rejected(tmp_path: Path) -> None:
 
 
 def test_nul_byte_is_rejected(tmp_path: Path) -> None:
-    """A NUL byte (binary or UTF-16 file) rejects the file with that reason."""
-    with pytest.raises(FileRejected, match="NUL"):
-        read_file(_write(tmp_path, LEDGER.encode("utf-16")), LIMITS)
+    """A NUL byte (binary, or UTF-16 without a byte-order mark) rejects the file with that
+    reason and the advice to re-save or name the encoding."""
+    with pytest.raises(FileRejected, match="NUL") as caught:
+        read_file(_write(tmp_path, LEDGER.encode("utf-16-le")), LIMITS)
+    assert "--encoding" in caught.value.reason
 
 
 def test_tab_separated_is_sniffed(tmp_path: Path) -> None:
@@ -121,25 +123,28 @@ def test_crlf_line_numbers(tmp_path: Path) -> None:
     assert table.rows[0][2] == "a\r\nb"
 
 
-def test_only_trailing_total_rows_are_dropped(tmp_path: Path) -> None:
-    """A 合计 row in the middle is data (and will be quarantined); trailing 合计/总计 are not."""
+def test_total_rows_anywhere_are_skipped_not_loaded(tmp_path: Path) -> None:
+    """合计 / 总计 rows, in the middle or at the end, are skipped and listed, not data."""
     text = "稿件编号,收稿日期\n合计,x\nNM1,2021-03-18\n合 计,1\n总计,1\n"
     [table] = read_file(_write(tmp_path, text.encode()), LIMITS).tables
-    assert table.rows == [["合计", "x"], ["NM1", "2021-03-18"]]
-    assert table.row_numbers == [2, 3]
+    assert table.rows == [["NM1", "2021-03-18"]]
+    assert table.row_numbers == [3]
+    assert [(skip.row, skip.why) for skip in table.skipped] == [
+        (2, "total"),
+        (4, "total"),
+        (5, "total"),
+    ]
 
 
-def test_chunks_hold_total_rows_over_until_the_table_ends(tmp_path: Path) -> None:
-    """Read in chunks, a CSV gives the rows of the whole read, in order: a 合计 row that
-    ends a chunk is kept once data follows it, trailing totals are dropped across chunks."""
+def test_chunks_give_the_rows_and_skips_of_the_whole_read(tmp_path: Path) -> None:
+    """Read in chunks, a CSV gives the same data rows and skipped rows as read whole."""
     text = "稿件编号,收稿日期\nNM1,2021-03-18\n合计,x\n\nNM2,2021-03-19\n合计,2\n总计,2\n"
     path = _write(tmp_path, text.encode())
-    [whole] = read_file(path, LIMITS).tables
     read = read_file(path, LIMITS, chunk_rows=2)
     chunks = [table for batch in read.batches() for table in batch]
-    assert [chunk.row_numbers for chunk in chunks] == [[2], [3, 5]]
-    assert [row for chunk in chunks for row in chunk.rows] == whole.rows
-    assert whole.row_numbers == [2, 3, 5]
+    assert [number for chunk in chunks for number in chunk.row_numbers] == [2, 5]
+    assert [row[0] for chunk in chunks for row in chunk.rows] == ["NM1", "NM2"]
+    assert [skip.row for chunk in chunks for skip in chunk.skipped] == [3, 6, 7]
 
 
 def test_a_table_without_rows_is_one_empty_chunk(tmp_path: Path) -> None:

@@ -56,6 +56,7 @@ def test_array_yields_submissions_issues_and_feedback(tmp_path: Path) -> None:
         "submission_id": "NM2021-0001",
         "title": "关于供暖的建议",
         "submitter": "张三",
+        "unit": None,
         "sector": "经济界",
         "region": "赤峰市",
         "received_date": "2021-03-18T09:30:00+08:00",

@@ -87,7 +87,7 @@ def test_zip_that_is_not_a_workbook(tmp_path: Path) -> None:
     path = tmp_path / "letter.xlsx"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("word/document.xml", "<w/>")
-    with pytest.raises(FileRejected, match="not an xlsx"):
+    with pytest.raises(FileRejected, match="not a workbook"):
         read_file(path, LIMITS)
 
 

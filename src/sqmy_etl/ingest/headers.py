@@ -1,10 +1,19 @@
 """Header text → table kind and canonical field names (CONTRACT.md §1 "Columns").
 
 The synonyms live in ``header_synonyms.csv`` beside this module, one row per
-(kind, header, field): the same header can mean different fields in
+(kind, field, rank, header): the same header can mean different fields in
 different kinds (标题 is a submission's title but an issue's issue_title,
 稿件编号 a submission's id but an issue's source list), so a table's kind is
 decided first and its headers are then read with that kind's vocabulary.
+
+``rank`` is a header's specificity within its field, 1 the most specific; it
+is written in the file rather than taken from the file's line order, so
+sorting or appending lines cannot change which column wins. Where two
+columns of one table name the same field, the lower rank wins whatever the
+column order (稿件编号 beats a running-number 编号, 来稿日期 beats 报送日期)
+and the other column is an ordinary extra column. Each field lists the
+contract's headers first, in the contract's order, then the canonical field
+name itself (``submission_id``), which round-trips our own exports.
 """
 
 from __future__ import annotations
@@ -24,6 +33,12 @@ REQUIRED_FIELDS: dict[TableKind, tuple[str, str]] = {
     "issues": ("issue_no", "published_date"),
     "feedback": ("issue_no", "feedback_date"),
 }
+# CONTRACT §1 "Primary kind": the first kind whose required fields a header names.
+PRIMARY_ORDER: tuple[TableKind, ...] = ("issues", "feedback", "submissions")
+
+# Feedback headers too generic to mean a 批示 inside an issues table (a 编发台账's
+# 日期 or 内容 column): the contract names 日期 "in a feedback table" only.
+_GENERIC_IN_ISSUES = frozenset({"日期", "内容"})
 
 _SPACES = re.compile(r"[\s\ufeff]+")
 _REQUIRED_MARK = re.compile(r"(?:\*|\(必填\))+$")
@@ -40,65 +55,93 @@ def normalise_header(text: Cell) -> str:
     return _REQUIRED_MARK.sub("", _SPACES.sub("", unicodedata.normalize("NFKC", raw)))
 
 
+def _key(header: Cell) -> str:
+    return normalise_header(header).casefold()
+
+
 @cache
-def _synonyms() -> dict[TableKind, dict[str, str]]:
-    """kind → {case-folded normalised header → field}, loaded once from the CSV."""
-    table: dict[TableKind, dict[str, str]] = {kind: {} for kind in REQUIRED_FIELDS}
+def _synonyms() -> dict[TableKind, dict[str, tuple[str, int]]]:
+    """kind → {case-folded normalised header → (field, rank)}, loaded once from the CSV.
+
+    A header named twice in one kind, or two headers of one field sharing a
+    rank, is an error in the file: either would make the winner arbitrary.
+    """
+    table: dict[TableKind, dict[str, tuple[str, int]]] = {kind: {} for kind in REQUIRED_FIELDS}
+    ranks: set[tuple[str, str, int]] = set()
     source = resources.files("sqmy_etl.ingest").joinpath("header_synonyms.csv")
     with source.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
-            key = normalise_header(row["header"]).casefold()
-            kind_table = table[row["kind"]]  # type: ignore[index]
-            if kind_table.setdefault(key, row["field"]) != row["field"]:
-                raise ValueError(f"header_synonyms.csv: {row['header']!r} twice for {row['kind']}")
+            kind, field, rank = row["kind"], row["field"], int(row["rank"])
+            kind_table = table[kind]  # type: ignore[index]
+            key = _key(row["header"])
+            if key in kind_table or (kind, field, rank) in ranks:
+                raise ValueError(
+                    f"header_synonyms.csv: {row['header']!r} repeats a header or a rank of {kind}"
+                )
+            kind_table[key] = (field, rank)
+            ranks.add((kind, field, rank))
     return table
 
 
 def field_for(kind: TableKind, header: Cell) -> str | None:
     """The canonical field a header names in a table of ``kind``, or ``None``."""
-    return _synonyms()[kind].get(normalise_header(header).casefold())
+    found = _synonyms()[kind].get(_key(header))
+    return found[0] if found else None
 
 
-def _map_headers(kind: TableKind, headers: list[str]) -> list[str | None]:
-    """Each header's field in a table of ``kind``; a repeated field's later columns are extras."""
+def _map_headers(
+    kind: TableKind, headers: list[str], skip: frozenset[int] = frozenset()
+) -> list[str | None]:
+    """Each header's field in a table of ``kind`` (``None`` = extra column).
+
+    Per field the most specific header (lowest rank) wins, the first of equal
+    ones; columns in ``skip`` are left out.
+    """
     vocabulary = _synonyms()[kind]
-    fields: list[str | None] = []
-    seen: set[str] = set()
-    for header in headers:
-        field = vocabulary.get(normalise_header(header).casefold())
-        fields.append(None if field is None or field in seen else field)
-        if field is not None:
-            seen.add(field)
+    best: dict[str, tuple[int, int]] = {}  # field → (rank, column)
+    for column, header in enumerate(headers):
+        found = None if column in skip else vocabulary.get(_key(header))
+        if found is not None:
+            field, rank = found
+            if field not in best or rank < best[field][0]:
+                best[field] = (rank, column)
+    fields: list[str | None] = [None] * len(headers)
+    for field, (_, column) in best.items():
+        fields[column] = field
     return fields
 
 
-# A feedback date named this loosely does not outweigh an issue's publication date.
-_WEAK_FEEDBACK_DATE = "日期"
-
-
 def detect_kind(headers: list[str]) -> tuple[TableKind, list[str | None]] | None:
-    """The kind a header row describes and each column's field (``None`` = extra).
+    """The primary kind a header row describes and each column's field (``None`` = extra).
 
-    Submissions win when their two required fields are named. A table naming
-    both an issue's publication date and a feedback date (a 批示台账 that
-    also copies 编发日期) is feedback, unless its feedback date is only the
-    generic 日期 — then it is an issues table. When two columns name the
-    same field the first one wins and the later one is an extra column, so
-    nothing is silently overwritten.
+    CONTRACT §1 "Primary kind": 期号 + 编发日期 make an issues table whatever
+    else it holds (a 编发台账 listing 稿件编号 + 来稿日期, or a 编发及批示台账);
+    else 期号 + a feedback date make a feedback table; else a submission id +
+    来稿日期 make a submissions table. The feedback columns of an issues table
+    are read by ``feedback_fields``.
     """
-    matches: dict[TableKind, list[str | None]] = {}
-    for kind, required in REQUIRED_FIELDS.items():
+    for kind in PRIMARY_ORDER:
         fields = _map_headers(kind, headers)
-        if set(required) <= set(fields):
-            matches[kind] = fields
-    if "submissions" in matches:
-        return "submissions", matches["submissions"]
-    if "feedback" in matches and "issues" in matches:
-        date_header = headers[matches["feedback"].index("feedback_date")]
-        if normalise_header(date_header) == _WEAK_FEEDBACK_DATE:
-            return "issues", matches["issues"]
-        return "feedback", matches["feedback"]
-    for kind in ("issues", "feedback"):
-        if kind in matches:
-            return kind, matches[kind]
+        if set(REQUIRED_FIELDS[kind]) <= set(fields):
+            return kind, fields
     return None
+
+
+def feedback_fields(headers: list[str], issue_fields: list[str | None]) -> list[str | None]:
+    """The feedback field of each column of an issues table that is not an issue field.
+
+    A combined 编发及批示台账 row is an issue and, when its feedback date is
+    filled, a 批示 too (CONTRACT §1 "A row yields every fact it holds"). The
+    generic 日期 / 内容 do not count (they are a 编发台账's own columns), nor
+    a second issue-number column. All ``None`` unless a feedback date is named,
+    as a 批示 without its date cannot be loaded.
+    """
+    taken = {column for column, field in enumerate(issue_fields) if field}
+    generic = {
+        column for column, h in enumerate(headers) if normalise_header(h) in _GENERIC_IN_ISSUES
+    }
+    fields = _map_headers("feedback", headers, frozenset(taken | generic))
+    fields = [None if field == "issue_no" else field for field in fields]
+    if "feedback_date" not in fields:
+        return [None] * len(headers)
+    return fields

@@ -411,7 +411,7 @@ def _read(settings: Settings, path: Path, encoding: str | None) -> FileRead:
     """The file's tables (a CSV in chunks, up to its first); FileRejected if it has none."""
     from sqmy_etl.ingest.readers import read_file
 
-    read = read_file(path, settings.limits, chunk_rows=CHUNK_ROWS, **({"encoding": encoding} if encoding else {}))  # TEMP
+    read = read_file(path, settings.limits, chunk_rows=CHUNK_ROWS, encoding=encoding)
     if not read.tables:
         sheets = "; ".join(f"{sheet or '(file)'}: {why}" for sheet, why in read.unrecognised)
         raise FileRejected(f"没有可识别的台账表 / no recognisable table ({sheets})")

@@ -1,8 +1,9 @@
 """Ledger readers: one entry point, ``read_file``, for every accepted format.
 
 The format is decided by the bytes, not the name (clerks rename files):
-zip magic → xlsx, OLE2 magic → legacy or encrypted Excel, otherwise text
-whose first character ``[`` or ``{`` means JSON and anything else CSV. The
+zip magic → xlsx or ods (told apart by the package's members), OLE2 magic →
+xls or an encrypted workbook, otherwise text whose first character ``[`` or
+``{`` means JSON and anything else CSV. The
 extension is only a hint (a ``.tsv`` tries tab first, ``.json`` names a
 one-object file ``json``). Every problem with the input surfaces as
 ``FileRejected`` with a Chinese / English reason, never as a traceback.
@@ -23,11 +24,15 @@ from sqmy_etl.ingest.readers.xlsx_reader import read_xlsx
 __all__ = ["read_file"]
 
 
-def read_file(path: Path, limits: Limits, *, chunk_rows: int | None = None) -> FileRead:
+def read_file(
+    path: Path, limits: Limits, *, chunk_rows: int | None = None, encoding: str | None = None
+) -> FileRead:
     """Read one ledger file into recognised tables; ``FileRejected`` when it cannot be used.
 
     ``chunk_rows`` reads a CSV in chunks of about that many rows (see ``FileRead``);
-    workbooks and JSON, whose size is capped, are always read whole.
+    workbooks and JSON, whose size is capped, are always read whole. ``encoding``
+    (``sqmy ingest --encoding NAME``) forces the codec of a text file instead of
+    detecting it; workbooks carry their own encoding and ignore it.
     """
     path = Path(path)
     try:
@@ -47,9 +52,9 @@ def read_file(path: Path, limits: Limits, *, chunk_rows: int | None = None) -> F
         return read_xlsx(path, limits)
     if magic == OLE2_MAGIC:
         return read_xlsx(path, limits, legacy=True)
-    encoding = detect_encoding(path)
-    if first_text_char(path, encoding) in ("[", "{"):
-        return read_json(path, limits, encoding=encoding, suffix=suffix)
+    codec = detect_encoding(path, encoding)
+    if first_text_char(path, codec) in ("[", "{"):
+        return read_json(path, limits, encoding=codec, suffix=suffix)
     return read_csv(
-        path, limits, encoding=encoding, prefer_tab=suffix == ".tsv", chunk_rows=chunk_rows
+        path, limits, encoding=codec, prefer_tab=suffix == ".tsv", chunk_rows=chunk_rows
     )

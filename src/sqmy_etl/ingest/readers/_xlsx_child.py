@@ -1,4 +1,4 @@
-"""Child-process entry point: parse one workbook with calamine, under hard limits.
+"""Child-process entry point: parse one workbook (xlsx, xls, ods) with calamine, under hard limits.
 
 A hostile workbook can make calamine allocate without bound and abort (a
 Rust abort, not a Python exception), so the parse runs here, in its own
@@ -19,11 +19,33 @@ def _limit_resources(max_bytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # an abort must not leave a core dump
 
 
+class _TooLarge(Exception):
+    """A sheet over the cell cap: the whole parse stops."""
+
+
+def _read_sheet(workbook: object, name: str, position: int, max_cells: int) -> tuple:
+    """One worksheet as a ``parse`` sheet entry."""
+    from python_calamine import CalamineError
+
+    try:
+        sheet = workbook.get_sheet_by_name(name)  # type: ignore[attr-defined]
+    except CalamineError as exc:
+        return ("skipped", name, f"无法读取 / unreadable: {exc}")
+    end = sheet.end
+    cells = (end[0] + 1) * (end[1] + 1) if end else 0
+    if cells > max_cells:
+        raise _TooLarge(name, cells)
+    rows = sheet.to_python(skip_empty_area=False) if end else []
+    return ("sheet", name, rows, sheet.merged_cell_ranges or [], position)
+
+
 def parse(source: str, max_cells: int) -> tuple:
     """``("ok", [sheet, ...])``, ``("encrypted", msg)``, ``("error", msg)`` or
-    ``("too_large", sheet, cells)``; a sheet is ``("sheet", name, rows, merges)``
-    with rows from A1 (so list index + 1 is the Excel row number) or
-    ``("skipped", name, why)``.
+    ``("too_large", sheet, cells)``; a sheet is ``("sheet", name, rows, merges, position)``
+    with rows from A1 (so list index + 1 is the Excel row number) and its
+    0-based position among the workbook's worksheets (the delivery order
+    within a file), or ``("skipped", name, why)``. The format (xlsx, xls,
+    ods) is sniffed from the content.
     """
     from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum
 
@@ -31,21 +53,15 @@ def parse(source: str, max_cells: int) -> tuple:
     try:
         with open(source, "rb") as fh:
             workbook = CalamineWorkbook.from_filelike(fh)
+            position = 0
             for meta in workbook.sheets_metadata:
                 if meta.typ != SheetTypeEnum.WorkSheet:
                     sheets.append(("skipped", meta.name, "不是工作表 / not a worksheet"))
                     continue
-                try:
-                    sheet = workbook.get_sheet_by_name(meta.name)
-                except CalamineError as exc:
-                    sheets.append(("skipped", meta.name, f"无法读取 / unreadable: {exc}"))
-                    continue
-                end = sheet.end
-                cells = (end[0] + 1) * (end[1] + 1) if end else 0
-                if cells > max_cells:
-                    return ("too_large", meta.name, cells)
-                rows = sheet.to_python(skip_empty_area=False) if end else []
-                sheets.append(("sheet", meta.name, rows, sheet.merged_cell_ranges or []))
+                sheets.append(_read_sheet(workbook, meta.name, position, max_cells))
+                position += 1
+    except _TooLarge as exc:
+        return ("too_large", *exc.args)
     except PasswordError as exc:
         return ("encrypted", str(exc))
     except CalamineError as exc:

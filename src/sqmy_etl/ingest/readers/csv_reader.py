@@ -1,7 +1,11 @@
-"""CSV / TSV ledgers: strict decoding, comma or tab, one table per file.
+"""CSV / TSV ledgers: strict decoding, comma, tab or semicolon, one table per file.
 
-Row numbers are the physical line where a record starts (a quoted field
-may span lines), so a clerk can find a quarantined row in a text editor.
+The delimiter is the one under which a row among the first 11 is a
+recognisable header (a German- or French-locale Excel saves "CSV" with
+semicolons; Excel's "Unicode 文本" uses tabs), so a stray comma in a title
+row cannot mislead it the way counting characters would. Row numbers are
+the physical line where a record starts (a quoted field may span lines), so
+a clerk can find a quarantined row in a text editor.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from pathlib import Path
 from sqmy_etl.config import Limits
 from sqmy_etl.ingest.model import FileRead, FileRejected
 from sqmy_etl.ingest.readers.table import (
-    HEADER_SEARCH_ROWS,
+    HEAD_ROWS,
     NumberedRow,
     describe_head,
     find_header,
@@ -22,7 +26,7 @@ from sqmy_etl.ingest.readers.table import (
 )
 from sqmy_etl.ingest.readers.text import detect_encoding
 
-DELIMITERS = (",", "\t")
+DELIMITERS = (",", "\t", ";")
 
 
 def _records(path: Path, encoding: str, delimiter: str) -> Iterator[NumberedRow]:
@@ -42,8 +46,8 @@ def _records(path: Path, encoding: str, delimiter: str) -> Iterator[NumberedRow]
 
 def _choose_delimiter(path: Path, encoding: str, prefer_tab: bool) -> str:
     """The delimiter under which one of the first rows is a recognisable header."""
-    order = DELIMITERS[::-1] if prefer_tab else DELIMITERS
-    heads = [list(islice(_records(path, encoding, d), HEADER_SEARCH_ROWS)) for d in order]
+    order = ("\t", *(d for d in DELIMITERS if d != "\t")) if prefer_tab else DELIMITERS
+    heads = [list(islice(_records(path, encoding, d), HEAD_ROWS)) for d in order]
     for delimiter, head in zip(order, heads, strict=True):
         if find_header(head) is not None:
             return delimiter

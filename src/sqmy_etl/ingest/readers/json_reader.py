@@ -1,15 +1,23 @@
-"""The platform export (政协云): a JSON array or JSON Lines, one object per submission.
+"""The platform export (政协云): a JSON array, JSON Lines or an API envelope of submissions.
 
 One object carries a submission, its published issue (``issue``) and the
 批示/采用 that issue received (``feedback``), so a file yields up to three
 tables. All rows taken from one object share its record number (array
 position or JSONL line), which is what a clerk can find in the export.
+
+Exports saved straight from the platform's API wrap the array in an
+envelope (``{"code":0,"data":[…]}``, ``{"data":{"list":[…]}}``), spell keys
+in camelCase (``receivedAt``) and give dates as epoch seconds or
+milliseconds; all of these are read as the plain export would be.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqmy_etl.config import Limits
@@ -17,11 +25,13 @@ from sqmy_etl.ingest.headers import REQUIRED_FIELDS, field_for, normalise_header
 from sqmy_etl.ingest.model import Cell, FileRead, FileRejected, SourceTable, TableKind
 from sqmy_etl.ingest.readers.table import check_field_size
 from sqmy_etl.ingest.readers.text import detect_encoding, first_text_char
+from sqmy_etl.pii import redact_text
 
 SUBMISSION_FIELDS = (
     "submission_id",
     "title",
     "submitter",
+    "unit",
     "sector",
     "region",
     "received_date",
@@ -41,13 +51,27 @@ _FROM_ISSUE = frozenset({"issue_no", "published_date"})
 _OWN_SUBMISSION_FIELDS = frozenset(SUBMISSION_FIELDS) - _FROM_ISSUE
 _OWN_ISSUE_FIELDS = frozenset(ISSUE_FIELDS)
 _OWN_FEEDBACK_FIELDS = frozenset(FEEDBACK_FIELDS) - {"issue_no"}
+_DATE_FIELDS = frozenset({"received_date", "published_date", "feedback_date"})
+
+# where an API envelope keeps the record array (CONTRACT §1), and keys that
+# only an envelope or an error response has
+ENVELOPE_KEYS = ("data", "list", "rows", "records", "items")
+_RESPONSE_KEYS = ("code", "msg", "message", "success", "error", "errcode", "errmsg", "status")
+_OK_CODES = frozenset({0, 200, "0", "200", "ok", "OK", "success"})
+
+_CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_EPOCH_TEXT = re.compile(r"\d{10}|\d{13}", re.ASCII)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 Record = tuple[int, object]
 
 
 def _cell(value: object) -> Cell:
-    """Scalars stay as they are; nested values and booleans become their JSON text."""
-    if value is None or (isinstance(value, str | int | float) and not isinstance(value, bool)):
+    """Scalars (and epoch datetimes) stay as they are; nested values and booleans
+    become their JSON text."""
+    if value is None or (
+        isinstance(value, str | int | float | datetime) and not isinstance(value, bool)
+    ):
         return value  # type: ignore[return-value]
     return json.dumps(value, ensure_ascii=False)
 
@@ -87,20 +111,64 @@ class _TableBuilder:
         )
 
 
+def _snake(key: str) -> str:
+    """``receivedAt`` → ``received_at``, ``issueNo`` → ``issue_no``, ``submissionID`` →
+    ``submission_id``: a camelCase export uses the snake_case names split at each hump,
+    so one rule reads every key the vocabulary knows instead of a list of spellings."""
+    return _CAMEL_HUMP.sub("_", key).lower()
+
+
+def _field(kind: TableKind, key: str, prefix: str = "") -> str | None:
+    """The field ``key`` names in ``kind`` (``prefix``: the nested object it sits in).
+
+    A ``…_at`` timestamp also names the ``…_date`` field (``publishedAt`` →
+    ``published_date``), since only its date is kept.
+    """
+    snake = _snake(key)
+    dated = snake.removesuffix("_at") + "_date" if snake.endswith("_at") else snake
+    for name in dict.fromkeys((key, snake, dated)):
+        field = (prefix and field_for(kind, prefix + name)) or field_for(kind, name)
+        if field:
+            return field
+    return None
+
+
+def _from_epoch(value: object) -> object:
+    """An epoch timestamp → an aware UTC datetime; any other value unchanged.
+
+    Only in date fields, and only 10 digits (seconds) or 13 digits
+    (milliseconds), as a number or digit string: both cover 2001-09-09 to
+    2286-11-20, so neither can be a yyyymmdd (8 digits) or an Excel serial
+    (5 digits), which the date parser reads. The instant is converted to an
+    Asia/Shanghai date downstream, like any timestamp with an offset.
+    """
+    if isinstance(value, str) and _EPOCH_TEXT.fullmatch(value.strip()):
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return value
+    digits = len(str(int(value))) if value > 0 else 0
+    if digits == 10:
+        return _EPOCH + timedelta(seconds=value)
+    if digits == 13:
+        return _EPOCH + timedelta(milliseconds=value)
+    return value
+
+
 def _split(
     obj: dict, kind: TableKind, fields: tuple[str, ...], allowed: frozenset[str], prefix: str = ""
 ) -> tuple[dict[str, Cell], dict[str, Cell]]:
     """Map an object's keys to ``kind``'s fields (first key wins); the rest are extras.
 
     Extra names never equal a canonical field name, so the loader can look
-    columns up by name without an extra shadowing a field.
+    columns up by name without an extra shadowing a field. Epoch numbers in
+    date fields become datetimes (``_from_epoch``).
     """
     values: dict[str, Cell] = {}
     extras: dict[str, Cell] = {}
     for key, value in obj.items():
-        field = (prefix and field_for(kind, prefix + key)) or field_for(kind, key)
+        field = _field(kind, key, prefix)
         if field in allowed and field not in values:
-            values[field] = _cell(value)
+            values[field] = _cell(_from_epoch(value) if field in _DATE_FIELDS else value)
             continue
         name = normalise_header(key) or "key"
         unique, suffix = name, 2
@@ -108,6 +176,20 @@ def _split(
             unique, suffix = f"{name}_{suffix}", suffix + 1
         extras[unique] = _cell(value)
     return values, extras
+
+
+def _flat_issue(rest: dict) -> tuple[dict | None, dict]:
+    """An export without a nested ``issue`` may give its number and date at the top
+    (``issueNo``, ``publishedAt``): they are that issue, as if nested. ``(issue or None,
+    the other keys)``; a date without a number stays an extra."""
+    moved = {key: _field("submissions", key) for key in rest}
+    moved = {key: field for key, field in moved.items() if field in _FROM_ISSUE}
+    if "issue_no" not in moved.values():
+        return None, rest
+    issue: dict[str, object] = {}
+    for key, field in moved.items():
+        issue.setdefault(field, rest[key])
+    return issue, {key: value for key, value in rest.items() if key not in moved}
 
 
 def _tables(records: Iterable[Record], limits: Limits) -> list[SourceTable]:
@@ -128,8 +210,10 @@ def _tables(records: Iterable[Record], limits: Limits) -> list[SourceTable]:
                 f"but {type(obj).__name__}"
             )
         rest = {key: value for key, value in obj.items() if key not in ("issue", "feedback")}
-        values, extras = _split(rest, "submissions", SUBMISSION_FIELDS, _OWN_SUBMISSION_FIELDS)
         issue = obj.get("issue")
+        if issue is None:
+            issue, rest = _flat_issue(rest)
+        values, extras = _split(rest, "submissions", SUBMISSION_FIELDS, _OWN_SUBMISSION_FIELDS)
         if isinstance(issue, str | int | float) and not isinstance(issue, bool):
             issue = {"no": issue}  # an export that gives the number alone
         if isinstance(issue, dict):
@@ -192,35 +276,107 @@ def _lines(path: Path, encoding: str) -> Iterator[Record]:
                     raise _parse_error(f"line {number}", exc) from None
 
 
-def _first_line_is_object(path: Path, encoding: str) -> bool:
-    """True when the first non-blank line is a whole JSON object (so: JSON Lines)."""
+def _first_line_is_record(path: Path, encoding: str) -> bool:
+    """True when the first non-blank line is a whole JSON object and not an API envelope
+    (so: JSON Lines); a one-line error response is rejected here."""
     with path.open(encoding=encoding) as fh:
         for line in fh:
             if line.strip():
                 try:
-                    return isinstance(json.loads(line), dict)
+                    first = json.loads(line)
                 except (ValueError, RecursionError):
                     return False
+                return isinstance(first, dict) and _unwrap(first) is first
     return False
+
+
+def _record_array(envelope: dict, depth: int = 2) -> list | None:
+    """The first array under an ``ENVELOPE_KEYS`` key, this level first, then one level down."""
+    nested = []
+    for key, value in envelope.items():
+        if str(key).lower() in ENVELOPE_KEYS:
+            if isinstance(value, list):
+                return value
+            if isinstance(value, dict):
+                nested.append(value)
+    if depth > 1:
+        for inner in nested:
+            found = _record_array(inner, depth - 1)
+            if found is not None:
+                return found
+    return None
+
+
+def _describe(envelope: dict) -> str:
+    """``code=500, msg=…, data={total, records}``: what an envelope holds, PII masked."""
+    parts = []
+    for key, value in list(envelope.items())[:8]:
+        if isinstance(value, dict):
+            shown = "{" + ", ".join(map(str, list(value)[:8])) + "}"
+        elif isinstance(value, list):
+            shown = f"[{len(value)}]"
+        else:
+            shown = redact_text(json.dumps(value, ensure_ascii=False).strip('"'))[:80]
+        parts.append(f"{key}={shown}")
+    return ", ".join(parts)[:400]
+
+
+def _is_error_response(envelope: dict) -> bool:
+    """A non-zero ``code`` / ``errcode``, ``success: false`` or an ``error`` value."""
+    lowered = {str(key).lower(): value for key, value in envelope.items()}
+    code = lowered.get("code", lowered.get("errcode"))
+    failed_code = isinstance(code, int | str) and code not in _OK_CODES
+    return failed_code or lowered.get("success") is False or bool(lowered.get("error"))
+
+
+def _unwrap(data: object) -> object:
+    """The record array of an API envelope, else ``data`` itself.
+
+    An object naming a submission field (``id``, ``receivedAt`` …) is a
+    record, never an envelope. An envelope's array sits under one of
+    ``ENVELOPE_KEYS``, one level deep or two (``{"code":0,"data":[…]}``,
+    ``{"data":{"total":2,"records":[…]}}``). An object with envelope or
+    response keys but no such array — an error response, an empty page — is
+    rejected, saying what it holds and what to do.
+    """
+    if not isinstance(data, dict) or any(_field("submissions", str(key)) for key in data):
+        return data
+    found = _record_array(data)
+    if found is not None:
+        return found
+    if not any(str(key).lower() in ENVELOPE_KEYS + _RESPONSE_KEYS for key in data):
+        return data
+    shown = _describe(data)
+    if _is_error_response(data):
+        raise FileRejected(
+            f"接口返回的是错误信息而不是数据（{shown}），请在平台重新导出 / the file is an API "
+            f"error response, not data ({shown}): export the records again from the platform"
+        )
+    raise FileRejected(
+        f"JSON 中没有记录数组（应在 data、list、rows、records 或 items 下；找到 {shown}），"
+        "请导出包含记录的 JSON / no array of records under data, list, rows, records or "
+        f"items (found {shown}): export the records themselves as JSON"
+    )
 
 
 def read_json(
     path: Path, limits: Limits, *, encoding: str | None = None, suffix: str = ""
 ) -> FileRead:
-    """Read a JSON array, a single JSON object or JSON Lines of submission objects.
+    """Read a JSON array, a single JSON object, JSON Lines or an API envelope of
+    submission objects.
 
     ``encoding`` is the result of ``detect_encoding`` when the caller already has it;
     ``suffix`` (``.json``) names a one-line, one-object file ``json`` rather than ``jsonl``.
     """
     encoding = encoding or detect_encoding(path)
     first = first_text_char(path, encoding)
-    if first == "{" and _first_line_is_object(path, encoding):
+    if first == "{" and _first_line_is_record(path, encoding):
         tables = _tables(_lines(path, encoding), limits)
         one = len(tables[0].rows) == 1
         file_format = "json" if one and suffix == ".json" else "jsonl"
         return FileRead(file_format=file_format, encoding=encoding, tables=tables)
     if first not in ("[", "{"):
         raise FileRejected("不是 JSON / not JSON: the file starts with neither [ nor {")
-    data = _whole(path, encoding)
+    data = _unwrap(_whole(path, encoding))
     records: list[Record] = list(enumerate(data, 1)) if isinstance(data, list) else [(1, data)]
     return FileRead(file_format="json", encoding=encoding, tables=_tables(records, limits))

@@ -1,32 +1,91 @@
 """Physical rows of a sheet or CSV → ``SourceTable`` chunks (shared by xlsx and CSV).
 
-Ledgers are typed by clerks: a merged title and notes above the header,
-blank spacer rows, a 合计 line at the bottom. This module finds the header
-(the first of the first 11 rows that names a kind's required columns), drops
-what is not data, and lays the columns out canonical-first so the loader
-never sees the sheet's own column order. A sheet is one chunk; a CSV may be
-handed over in chunks of rows, each of which normalises to exactly the rows
-the whole table would give.
+Ledgers are typed by clerks: a merged title and notes above the header, a
+header over two rows (a group cell such as 报送情况 over 报送人 | 盟市), blank
+spacer rows, 小计 / 合计 lines between the quarters and 填表人 / 联系电话 lines
+under the table. This module finds the header (its first row among the first
+11 rows), tells data rows from the rows a reader passes over on purpose, and
+lays the columns out canonical-first so the loader never sees the sheet's own
+column order (CONTRACT.md §1 "Formats").
+
+A combined 编发及批示台账 yields two tables from one sheet: the issues and,
+from the rows that carry a 批示 date, the feedback (CONTRACT §1 "A row yields
+every fact it holds"). Both come out of the same ``table_chunks`` iterator,
+the issues table first, so a reader that collects what the iterator yields
+hands both over without knowing about the split.
+
+A sheet is one chunk; a CSV may be handed over in chunks of rows, each of
+which normalises to exactly the rows the whole table would give. Every
+decision about a row (blank, total, footer, data) is taken from that row and
+the rows before it, never from the rows after it, so a chunk boundary cannot
+change it and each skipped row is listed exactly once, in the chunk where it
+was read.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import re
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import chain, islice, starmap
 from operator import itemgetter
 
+from sqmy_etl import pii
 from sqmy_etl.config import Limits
-from sqmy_etl.ingest.headers import detect_kind, normalise_header
-from sqmy_etl.ingest.model import Cell, FileRejected, SourceTable, TableKind
+from sqmy_etl.ingest.headers import detect_kind, feedback_fields, normalise_header
+from sqmy_etl.ingest.model import Cell, FileRejected, SkippedRow, SourceTable, TableKind
+from sqmy_etl.ingest.values import normalise_text, parse_issue_no
 
-HEADER_SEARCH_ROWS = 11  # up to 10 title / note rows, then the header
-TOTAL_MARKERS = ("合计", "总计")
+HEADER_SEARCH_ROWS = 11  # up to 10 title / note rows, then the header's (first) row
+HEAD_ROWS = HEADER_SEARCH_ROWS + 1  # rows to read before the data: a header may span two
+TOTAL_MARKERS = ("小计", "合计", "总计")
+# The first cell of a line under the table that is no data: who filled it in, who
+# checked it, whom to call, notes. Checked on the NFKC text (注： reads 注:).
+FOOTER_MARKERS = (
+    "填表",
+    "填报",
+    "审核",
+    "审批",
+    "制表",
+    "制单",
+    "联系电话",
+    "联系人",
+    "联系方式",
+    "负责人",
+    "经办人",
+    "统计人",
+    "备注",
+    "说明",
+    "附注",
+    "注:",
+    "签字",
+    "盖章",
+)
+UNCOMPUTED_FORMULA = (
+    "uncomputed_formula",
+    "公式未计算，请在 Excel 中打开并保存 / formula without a saved value: "
+    "open the file in Excel and save it",
+)
+# An issue's scalar fields: one value per 期号, whichever of its rows gives it.
+ISSUE_SCALARS = ("published_date", "issue_title", "issue_theme")
 
 NumberedRow = tuple[int, Sequence[object]]
 Merge = tuple[tuple[int, int], tuple[int, int]]  # ((row0, col0), (row1, col1)), 0-based, inclusive
+
+_MARKER_INITIALS = frozenset(marker[0] for marker in TOTAL_MARKERS + FOOTER_MARKERS)
+_SHORT_TOTAL = 12  # a cell this short holding 合计 anywhere (一季度小计, 全年总计:60篇) is a total
+# a count in the id column of a total row (15, 15篇, 3期) is not an id
+_COUNT = re.compile(r"[0-9]{1,4}(?:篇|件|条|期|项|个|份|人|次)?")
+_DIGIT = re.compile(r"[0-9]")
+# a name after 填表人 / 审核人 / 联系人 …, up to the next label or non-Chinese character
+_NAME_LABEL = re.compile(
+    r"((?:(?:填表人|填报人|审核人|联系人|制表人|经办人|负责人|统计人)(?:签字|签名)?\s*:?"
+    r"|(?:填表|审核|制表)\s*:)\s*(?:\|\s*)?)"
+    r"([\u3400-\u9fff·、,]+?)(?=联系|电话|手机|审核|制表|填表|填报|日期|[^\u3400-\u9fff·、,]|$)"
+)
+_NAME_SEPARATORS = re.compile(r"([、,])")
 
 
 class NotATable(Exception):
@@ -37,18 +96,100 @@ class NotATable(Exception):
         self.why = why
 
 
-def find_header(head: Sequence[NumberedRow]) -> tuple[int, TableKind, list[str | None]] | None:
-    """(index in ``head``, kind, field per column) of the first row naming a kind."""
-    for index, (_, cells) in enumerate(head[:HEADER_SEARCH_ROWS]):
-        found = detect_kind([normalise_header(cell) for cell in cells])
+@dataclass(frozen=True)
+class HeaderMatch:
+    """A recognised header: its rows in the head, its text and the field of each column.
+
+    ``texts`` are the normalised header texts, for a two-row header the lower
+    row's where it has one, else the upper row's. ``feedback`` is, for an
+    issues table, the feedback field of each column that feeds its companion
+    feedback table (see ``headers.feedback_fields``); all ``None`` otherwise.
+    """
+
+    first: int  # index in the head of the header's (upper) row
+    last: int  # index in the head of its lower row; == first for a one-row header
+    texts: list[str]
+    kind: TableKind
+    fields: list[str | None]
+    feedback: list[str | None]
+
+    @property
+    def named(self) -> int:
+        """How many columns name a field: a second header row must add to it."""
+        return sum(1 for f in self.fields if f) + sum(1 for f in self.feedback if f)
+
+    def claims(self, column: int) -> bool:
+        """True when ``column`` names a field (of the table or its companion)."""
+        return column < len(self.fields) and bool(self.fields[column] or self.feedback[column])
+
+
+def _match(texts: list[str], first: int, last: int) -> HeaderMatch | None:
+    found = detect_kind(texts)
+    if found is None:
+        return None
+    kind, fields = found
+    feedback = feedback_fields(texts, fields) if kind == "issues" else [None] * len(texts)
+    return HeaderMatch(first, last, texts, kind, fields, feedback)
+
+
+def _stacked(upper: list[str], lower: list[str]) -> list[str]:
+    """A two-row header read as one: per column the lower row's text, else the upper's."""
+    width = max(len(upper), len(lower))
+    upper = upper + [""] * (width - len(upper))
+    lower = lower + [""] * (width - len(lower))
+    return [below or above for above, below in zip(upper, lower, strict=True)]
+
+
+def _under_groups(upper: HeaderMatch, lower: list[str]) -> bool:
+    """True when the lower row only names columns the upper row leaves unnamed.
+
+    That is a field row under group cells (编号 | 报送情况 over | 报送人 | 盟市),
+    not a data row: a data row has its id under the id column.
+    """
+    return any(lower) and all(not text or not upper.claims(col) for col, text in enumerate(lower))
+
+
+def _two_row_header(
+    texts: list[list[str]], index: int, alone: HeaderMatch | None
+) -> HeaderMatch | None:
+    """The header of rows ``index`` and ``index + 1`` read together, when that is what they are.
+
+    When row ``index`` is no header by itself, the pair is one if it names
+    more fields than the lower row alone (so a title row above a header adds
+    nothing and is not taken in). When it is a header by itself, the lower
+    row must name more fields, standing under group cells only.
+    """
+    if index + 1 >= len(texts):
+        return None
+    upper, lower = texts[index], texts[index + 1]
+    both = _match(_stacked(upper, lower), index, index + 1)
+    if both is None:
+        return None
+    if alone is None:
+        rival = _match(lower, index + 1, index + 1)
+        return both if rival is None or both.named > rival.named else None
+    return both if _under_groups(alone, lower) and both.named > alone.named else None
+
+
+def find_header(head: Sequence[NumberedRow]) -> HeaderMatch | None:
+    """The first header among the first ``HEADER_SEARCH_ROWS`` rows of ``head``, or ``None``.
+
+    A header is a row naming a kind's required columns, possibly with the
+    row below it (``_two_row_header``); ``head`` may hold one row more than
+    the search so the lower row of a header starting at row 11 is seen.
+    """
+    texts = [[normalise_header(cell) for cell in cells] for _, cells in head[:HEAD_ROWS]]
+    for index in range(min(len(texts), HEADER_SEARCH_ROWS)):
+        alone = _match(texts[index], index, index)
+        found = _two_row_header(texts, index, alone) or alone
         if found is not None:
-            return index, found[0], found[1]
+            return found
     return None
 
 
 def describe_head(head: Sequence[NumberedRow]) -> str:
     """Why nothing was recognised, naming the first non-blank row so a clerk can fix it."""
-    for number, cells in head:
+    for number, cells in head[:HEADER_SEARCH_ROWS]:
         texts = [normalise_header(cell) for cell in cells]
         if any(texts):
             shown = " | ".join(text for text in texts if text)[:200]
@@ -121,12 +262,115 @@ class _RowCheck:
                 check_field_size(cell, self.limits, f"{where}row {number}, column {index + 1}")
 
 
-def _is_total(row: Sequence[object]) -> bool:
+def _blank(cell: object) -> bool:
+    """True for a cell that holds nothing (None, spaces, NaN)."""
+    return normalise_text(cell) is None  # type: ignore[arg-type]
+
+
+def _first_text(row: Sequence[object]) -> str:
+    """The first non-empty cell's text, stripped; ``""`` when a number or date comes first."""
     for cell in row:
-        text = normalise_header(cell)
-        if text:
-            return text.startswith(TOTAL_MARKERS)
-    return False
+        if isinstance(cell, str):
+            text = cell.strip()
+            if text:
+                return text
+        elif cell is not None:
+            return ""
+    return ""
+
+
+def _marker(text: str) -> str | None:
+    """``total`` or ``footer`` when a row's first text marks one, else ``None``.
+
+    The quick test on the raw text keeps the common data row (an id first)
+    off the normalisation, which matters on a CSV of a million rows.
+    """
+    if not text or (text[0] not in _MARKER_INITIALS and "计" not in text):
+        return None
+    name = normalise_header(text)
+    if name.startswith(TOTAL_MARKERS):
+        return "total"
+    if len(name) <= _SHORT_TOTAL and any(marker in name for marker in TOTAL_MARKERS):
+        return "total"
+    if name.startswith(FOOTER_MARKERS):
+        return "footer"
+    return None
+
+
+def _holds_id(kind: TableKind, cell: object) -> bool:
+    """True when ``cell`` looks like a real id of a ``kind`` row: such a row is data.
+
+    An id has a digit, is not a count (``15``, ``15篇`` in a total row) and
+    does not start with a total or footer word; an issue number must also
+    parse (``2021年第37期``, ``第37期``). A submission titled 总计划… is
+    therefore never passed over as a total.
+    """
+    text = normalise_header(cell)
+    if not text or not _DIGIT.search(text) or _COUNT.fullmatch(text):
+        return False
+    if text.startswith(TOTAL_MARKERS + FOOTER_MARKERS):
+        return False
+    if kind == "submissions":
+        return True
+    try:
+        parse_issue_no(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _mask_names(match: re.Match[str]) -> str:
+    parts = _NAME_SEPARATORS.split(match.group(2))
+    return match.group(1) + "".join(
+        part if _NAME_SEPARATORS.fullmatch(part) or not part else pii.mask_name(part)
+        for part in parts
+    )
+
+
+def _skipped_text(row: Sequence[object]) -> str:
+    """A passed-over row as a clerk may see it: its non-empty cells joined by `` | ``,
+    phone and ID numbers masked, and the name after 填表人 / 审核人 / 联系人 … masked."""
+    texts = (normalise_text(cell) for cell in row)  # type: ignore[arg-type]
+    text = " | ".join(t for t in texts if t)
+    return pii.redact_text(_NAME_LABEL.sub(_mask_names, text))
+
+
+class _RowSorter:
+    """Tells data rows from 小计 / 合计 / 总计 rows and footer lines, one row at a time.
+
+    A total may stand anywhere and does not end the table. A footer line
+    does: the rows after it are footer too, until a row with a real id shows
+    that the table goes on. A row with a real id (``_holds_id``) is data
+    whatever its other cells say.
+    """
+
+    def __init__(self, kind: TableKind, id_column: int) -> None:
+        self.kind = kind
+        self.id_column = id_column
+        self.in_footer = False
+
+    def why(self, row: Sequence[object]) -> str | None:
+        """``"total"`` or ``"footer"`` for a row to pass over, ``None`` for a data row."""
+        first = row[0] if row else None
+        if (
+            not self.in_footer
+            and type(first) is str
+            and first
+            and not first[0].isspace()
+            and first[0] not in _MARKER_INITIALS
+            and "计" not in first
+        ):
+            return None  # the common data row, an id first: decided without a call
+        marker = _marker(_first_text(row))
+        if marker is None and not self.in_footer:
+            return None
+        cell = row[self.id_column] if self.id_column < len(row) else None
+        if _holds_id(self.kind, cell):
+            self.in_footer = False
+            return None
+        if marker == "footer":
+            self.in_footer = True
+        return marker or "footer"
 
 
 def _fill_merges(
@@ -135,9 +379,10 @@ def _fill_merges(
     """Copy each merged block's top-left value into its other cells (data area only).
 
     A 期号 merged over the three 批示 it received must give all three rows
-    their issue; merges in the title area are left alone. Ranges are clipped
-    to the rows actually present, so a hostile ``A1:XFD1048576`` merge costs
-    nothing.
+    their issue; merges whose top-left lies above ``first_data_row`` (the
+    title, either row of a two-row header) are left alone. Ranges are
+    clipped to the rows actually present, so a hostile ``A1:XFD1048576``
+    merge costs nothing.
     """
     by_number = {number: row for number, row in zip(numbers, rows, strict=True)}
     last = numbers[-1] if numbers else 0
@@ -158,18 +403,49 @@ def _fill_merges(
                 row[col] = value
 
 
+def _fill_issue_scalars(rows: list[list[object]], fields: list[str | None]) -> None:
+    """Rows sharing one 期号 are one issue: a blank scalar takes the issue's first value.
+
+    A 编发台账 lists one source per row and often writes the date and title
+    on the issue's first row only; without this the other rows would be
+    quarantined for a missing 编发日期. Rows are matched on the 期号 text.
+    """
+    key_column = fields.index("issue_no")
+    columns = [fields.index(f) for f in ISSUE_SCALARS if f in fields]
+    keys = [normalise_header(row[key_column]) for row in rows]
+    first: dict[str, dict[int, object]] = {}
+    for key, row in zip(keys, rows, strict=True):
+        if key:
+            known = first.setdefault(key, {})
+            for col in columns:
+                if col not in known and not _blank(row[col]):
+                    known[col] = row[col]
+    for key, row in zip(keys, rows, strict=True):
+        for col, value in first.get(key, {}).items():
+            if _blank(row[col]):
+                row[col] = value
+
+
 def _layout(
-    header: Sequence[object], fields: list[str | None], rows: list[list[object]], width: int
+    header: Sequence[str],
+    fields: list[str | None],
+    rows: list[list[object]],
+    width: int,
+    claimed: Collection[int],
 ) -> tuple[list[str], list[str], list[int]]:
-    """Canonical columns, extra column names and the source index of each output column."""
+    """Canonical columns, extra column names and the source index of each output column.
+
+    Columns in ``claimed`` belong to the companion feedback table and are
+    neither fields nor extras here.
+    """
     columns = [field for field in fields if field]
     order = [index for index, field in enumerate(fields) if field]
     extras: list[str] = []
     taken = set(columns)
     for index in range(width):
-        if index < len(fields) and fields[index]:
+        if (index < len(fields) and fields[index]) or index in claimed:
             continue
-        name = normalise_header(header[index]) if index < len(header) else ""
+        name = header[index] if index < len(header) else ""
         if not name:
             if not any(index < len(row) and row[index] not in (None, "") for row in rows):
                 continue  # an empty, unnamed column carries nothing
@@ -183,7 +459,7 @@ def _layout(
     return columns, extras, order
 
 
-def _names_depend_on_data(header: Sequence[object], fields: list[str | None]) -> bool:
+def _names_depend_on_data(header: Sequence[str], fields: list[str | None]) -> bool:
     """True when an extra column's name could change with the rows it is laid out for.
 
     ``_layout`` names an unnamed column ``column_<n>`` only if it holds data,
@@ -193,28 +469,31 @@ def _names_depend_on_data(header: Sequence[object], fields: list[str | None]) ->
     with ``column`` every name is fixed by the header row alone.
     """
     return any(
-        not (index < len(fields) and fields[index]) and normalise_header(cell).startswith("column")
-        for index, cell in enumerate(header)
+        not (index < len(fields) and fields[index]) and text.startswith("column")
+        for index, text in enumerate(header)
     )
 
 
-def _data_end(rows: list[list[object]]) -> int:
-    """The length of ``rows`` without its trailing 合计 / 总计 rows."""
-    end = len(rows)
-    while end and _is_total(rows[end - 1]):
-        end -= 1
-    return end
+def _pick(rows: list[list[object]], order: list[int], width: int) -> list[list[object]]:
+    """``rows`` (padded to ``width``) with their cells in ``order``; the rows themselves
+    when nothing moves."""
+    if order == list(range(width)):
+        return rows
+    # every table names at least two fields, so itemgetter always returns a tuple
+    pick = itemgetter(*order)
+    return [list(pick(row)) for row in rows]
 
 
-Batch = tuple[list[int], list[list[object]]]  # (physical row numbers, rows)
+Batch = tuple[list[int], list[list[object]], list[SkippedRow]]  # (numbers, rows, skipped)
 
 
 class _Batches:
-    """Non-blank rows in batches of about ``size`` (one batch when None), always at least one.
+    """Data rows in batches of about ``size`` (one batch when None), always at least one.
 
-    Trailing 合计 / 总计 rows are not rows of the table, but only its end
-    tells: total-looking rows at the end of a full batch are held over into
-    the next one, so they are dropped if nothing but totals follows them.
+    Blank rows are dropped, unless they are formula rows (their values are
+    unknown, not absent); totals and footers go to the batch's skipped list.
+    After the first batch, one is given only if it holds a data or skipped
+    row, so rows passed over after the last data row are still listed.
 
     An iterator class rather than a generator: a suspended generator would
     keep the batch it handed out alive in its locals, and with it every
@@ -222,12 +501,18 @@ class _Batches:
     """
 
     def __init__(
-        self, rows: Iterator[NumberedRow], is_blank: Callable[[int, list], bool], size: int | None
+        self,
+        rows: Iterator[NumberedRow],
+        is_blank: Callable[[int, list], bool],
+        size: int | None,
+        sorter: _RowSorter,
+        formula_rows: frozenset[int],
     ) -> None:
         self._rows = rows
         self._is_blank = is_blank
         self._size = math.inf if size is None else size
-        self._held: Batch = ([], [])  # total-looking rows held over from the last batch
+        self._sorter = sorter
+        self._formula_rows = formula_rows
         self._given = False
         self._done = False
 
@@ -237,66 +522,106 @@ class _Batches:
     def __next__(self) -> Batch:
         if self._done:
             raise StopIteration
-        numbers, kept = self._held
-        self._held = ([], [])
-        check_at = len(kept) + self._size
+        numbers: list[int] = []
+        kept: list[list[object]] = []
+        skipped: list[SkippedRow] = []
         for number, cells in self._rows:
             row = cells if isinstance(cells, list) else list(cells)
-            if self._is_blank(number, row):
+            if self._is_blank(number, row) and number not in self._formula_rows:
+                continue
+            why = self._sorter.why(row)
+            if why is not None:
+                skipped.append(SkippedRow(number, why, _skipped_text(row)))
                 continue
             kept.append(row)
             numbers.append(number)
-            if len(kept) >= check_at:
-                end = _data_end(kept)
-                if end:
-                    self._held = (numbers[end:], kept[end:])
-                    del numbers[end:], kept[end:]
-                    self._given = True
-                    return numbers, kept
-                check_at = len(kept) + self._size  # nothing but totals yet: take more rows
+            if len(kept) >= self._size:
+                self._given = True
+                return numbers, kept, skipped
         self._done = True
-        end = _data_end(kept)
-        if not end and self._given:
+        if self._given and not kept and not skipped:
             raise StopIteration
-        del numbers[end:], kept[end:]
-        return numbers, kept
+        return numbers, kept, skipped
 
 
 @dataclass(frozen=True)
 class _Header:
-    """The recognised header row of a table and what its rows need to become a ``SourceTable``."""
+    """The recognised header of a table and what its rows need to become ``SourceTable``s."""
 
-    number: int
-    cells: Sequence[object]
-    kind: TableKind
-    fields: list[str | None]
+    number: int  # physical row of the header's last row: data starts below it
+    match: HeaderMatch
     sheet: str
+    sheet_index: int
     merges: Sequence[Merge]
     date1904: bool
+    formula_rows: frozenset[int]
 
-    def table(self, numbers: list[int], kept: list[list[object]]) -> SourceTable:
-        """The rows laid out canonical-first; ``kept`` is padded in place."""
-        if self.merges:
-            _fill_merges(kept, numbers, self.merges, self.number + 1)
-        width = max(len(self.cells), max(map(len, kept), default=0))
-        columns, extras, order = _layout(self.cells, self.fields, kept, width)
-        for row in kept:
-            if len(row) < width:
-                row.extend([None] * (width - len(row)))
-        if order == list(range(width)):
-            out = kept
-        else:  # a kind has two required fields, so itemgetter always returns a tuple
-            pick = itemgetter(*order)
-            out = [list(pick(row)) for row in kept]
+    def _held(self, numbers: list[int]) -> dict[int, tuple[str, str]]:
+        if not self.formula_rows:
+            return {}
+        return {i: UNCOMPUTED_FORMULA for i, n in enumerate(numbers) if n in self.formula_rows}
+
+    def _source(
+        self,
+        kind: TableKind,
+        columns: list[str],
+        extras: list[str],
+        rows: list[list[object]],
+        numbers: list[int],
+        skipped: list[SkippedRow],
+    ) -> SourceTable:
         return SourceTable(
-            kind=self.kind,
+            kind=kind,
             sheet=self.sheet,
             columns=columns,
             extra_columns=extras,
-            rows=out,
+            rows=rows,
             row_numbers=numbers,
             date1904=self.date1904,
+            sheet_index=self.sheet_index,
+            skipped=skipped,
+            held=self._held(numbers),
         )
+
+    def tables(
+        self, numbers: list[int], kept: list[list[object]], skipped: list[SkippedRow]
+    ) -> list[SourceTable]:
+        """The rows laid out canonical-first, plus an issues table's feedback; ``kept`` is
+        padded in place."""
+        match = self.match
+        if self.merges:
+            _fill_merges(kept, numbers, self.merges, self.number + 1)
+        width = max(len(match.texts), max(map(len, kept), default=0))
+        for row in kept:
+            if len(row) < width:
+                row.extend([None] * (width - len(row)))
+        if match.kind == "issues":
+            _fill_issue_scalars(kept, match.fields)
+        claimed = [index for index, field in enumerate(match.feedback) if field]
+        columns, extras, order = _layout(match.texts, match.fields, kept, width, set(claimed))
+        rows = _pick(kept, order, width)
+        main = self._source(match.kind, columns, extras, rows, numbers, skipped)
+        if not claimed:
+            return [main]
+        return [main, self._feedback(numbers, kept, claimed)]
+
+    def _feedback(
+        self, numbers: list[int], kept: list[list[object]], claimed: list[int]
+    ) -> SourceTable:
+        """The 批示 of a combined 编发及批示台账: one row per row with a feedback date.
+
+        It carries the issue's number and publication date (whose year a
+        number without one needs) and the feedback columns; its skipped rows
+        are the issues table's, listed there once.
+        """
+        fields, feedback = self.match.fields, self.match.feedback
+        order = [fields.index("issue_no"), fields.index("published_date"), *claimed]
+        columns = ["issue_no", "published_date", *(feedback[index] or "" for index in claimed)]
+        date_column = feedback.index("feedback_date")
+        dated = [i for i, row in enumerate(kept) if not _blank(row[date_column])]
+        pick = itemgetter(*order)
+        rows = [list(pick(kept[i])) for i in dated]
+        return self._source("feedback", columns, [], rows, [numbers[i] for i in dated], [])
 
 
 def table_chunks(
@@ -308,6 +633,8 @@ def table_chunks(
     merges: Sequence[Merge] = (),
     date1904: bool = False,
     text_rows: bool = False,
+    formula_rows: Collection[int] = (),
+    sheet_index: int = 0,
 ) -> Iterator[SourceTable]:
     """One table from numbered physical rows, as chunks of about ``chunk_rows`` data rows.
 
@@ -316,27 +643,43 @@ def table_chunks(
     never sits in memory at once, and a bad row further on (``FileRejected``)
     surfaces from the chunk that holds it. ``chunk_rows=None`` gives the
     whole table as one chunk, and so does a sheet with ``merges`` (they may
-    span rows) or a header that makes the column names depend on the rows
-    (``_names_depend_on_data``). There is always a first chunk, maybe empty.
+    span rows), an issues table (rows sharing a 期号 fill each other's
+    blanks, see ``_fill_issue_scalars``) or a header that makes the column
+    names depend on the rows (``_names_depend_on_data``). There is always a
+    first chunk, maybe empty.
+
+    An issues table whose header also names feedback columns (a combined
+    编发及批示台账) yields, right after its issues table, a ``feedback``
+    table of the same sheet: ``issue_no``, ``published_date`` and the
+    feedback fields, one row per row whose feedback date is filled, with the
+    same physical row numbers. So the iterator may yield two tables per
+    chunk; a reader keeps whatever it yields.
 
     ``text_rows`` promises every cell is a ``str`` (CSV), which allows a
-    faster blank-row check on files of a million rows.
+    faster blank-row check on files of a million rows. ``formula_rows`` are
+    the 1-based physical rows holding a formula without a saved value: such
+    a data row is kept and marked in ``SourceTable.held`` (``UNCOMPUTED_FORMULA``).
+    ``sheet_index`` is the sheet's position in its workbook.
 
-    Blank rows and trailing 合计 / 总计 rows are dropped (they are not rows of
-    the table); every other row after the header is kept, even when it has
-    no id, so validation can quarantine it with a reason.
+    Blank rows are dropped. 小计 / 合计 / 总计 rows and footer lines are
+    passed over and listed in ``SourceTable.skipped`` (see ``_RowSorter``).
+    Every other row after the header is kept, even when it has no id, so
+    validation can quarantine it with a reason.
     """
     stream: Iterator[NumberedRow] = iter(rows)
-    head = list(islice(stream, HEADER_SEARCH_ROWS))
-    found = find_header(head)
-    if found is None:
+    head = list(islice(stream, HEAD_ROWS))
+    match = find_header(head)
+    if match is None:
         raise NotATable(describe_head(head))
-    index, kind, fields = found
-    number, cells = head[index]
-    header = _Header(number, cells, kind, fields, sheet, merges, date1904)
-    if merges or _names_depend_on_data(cells, fields):
+    number = head[match.last][0]
+    formula = frozenset(formula_rows)
+    header = _Header(number, match, sheet, sheet_index, merges, date1904, formula)
+    if merges or match.kind == "issues" or _names_depend_on_data(match.texts, match.fields):
         chunk_rows = None
     checker = _RowCheck(sheet, limits)
     is_blank = checker.is_blank_text if text_rows else checker.is_blank
-    batches = _Batches(chain(head[index + 1 :], stream), is_blank, chunk_rows)  # type: ignore[arg-type]
-    return starmap(header.table, batches)
+    id_field = "submission_id" if match.kind == "submissions" else "issue_no"
+    sorter = _RowSorter(match.kind, match.fields.index(id_field))
+    body = chain(head[match.last + 1 :], stream)
+    batches = _Batches(body, is_blank, chunk_rows, sorter, formula)  # type: ignore[arg-type]
+    return chain.from_iterable(starmap(header.tables, batches))

@@ -1,9 +1,12 @@
-"""Excel workbooks: pre-check the package, parse in a sandboxed child, one table a sheet.
+"""Workbooks (xlsx, xls, ods): pre-check the package, parse in a sandboxed child,
+one table a sheet.
 
 Every sheet is read, hidden ones too. Sheets that hold a recognisable table
-become ``SourceTable``s; the others are listed in ``FileRead.unrecognised``
-for the data-quality report. Date cells arrive as date/datetime; numbers
-typed as General (serials) are passed on raw with the workbook's 1904 flag.
+become ``SourceTable``s carrying their position among the worksheets; the
+others are listed in ``FileRead.unrecognised`` for the data-quality report.
+Date cells arrive as date/datetime; numbers typed as General (serials) are
+passed on raw with the workbook's 1904 flag. Rows with an xlsx formula saved
+without its value are handed on marked (``formula_rows``), not read as blank.
 """
 
 from __future__ import annotations
@@ -80,7 +83,7 @@ def _parse_in_child(path: Path, limits: Limits) -> tuple:
             return pickle.load(fh)  # written by our own child from plain values
 
 
-def _outcome_sheets(outcome: tuple, legacy: bool, limits: Limits) -> list[tuple]:
+def _outcome_sheets(outcome: tuple, kind: str, limits: Limits) -> list[tuple]:
     status = outcome[0]
     if status == "ok":
         return outcome[1]
@@ -93,42 +96,52 @@ def _outcome_sheets(outcome: tuple, legacy: bool, limits: Limits) -> list[tuple]
             f"工作表过大 / sheet too large: {outcome[1]} has {outcome[2]} cells, "
             f"limit {limits.max_sheet_cells}"
         )
-    if legacy:
+    if kind == "xls":
         raise FileRejected(
-            "加密或旧版 Excel 文件无法读取 / an OLE2 file (encrypted workbook or legacy .xls) "
-            f"that cannot be read: {outcome[1]}"
+            "加密或旧版 Excel 文件无法读取，请在 Excel 中另存为 xlsx / an OLE2 file (encrypted "
+            f"workbook or legacy .xls) that cannot be read: {outcome[1]}; save it as xlsx"
         )
-    raise FileRejected(f"损坏的 xlsx 文件 / corrupt xlsx: {outcome[1]}")
+    raise FileRejected(
+        f"损坏的 {kind} 文件，请重新保存后再提交 / corrupt {kind}: {outcome[1]}; "
+        "save it again and resend"
+    )
+
+
+def _sheet_tables(entry: tuple, facts: WorkbookFacts, limits: Limits) -> list[SourceTable]:
+    """The tables of one parsed sheet; ``NotATable`` when its header names no kind."""
+    _, name, rows, merges, position = entry
+    return list(
+        table_chunks(
+            ((number, row) for number, row in enumerate(rows, start=1)),
+            sheet=name,
+            limits=limits,
+            merges=merges,
+            date1904=facts.date1904,
+            formula_rows=facts.formula_rows.get(name, frozenset()),
+            sheet_index=position,
+        )
+    )
 
 
 def read_xlsx(path: Path, limits: Limits, *, legacy: bool = False) -> FileRead:
     """Read a workbook (``legacy``: an OLE2 file — .xls, or an encrypted xlsx)."""
-    facts = WorkbookFacts(date1904=False) if legacy else inspect_xlsx(path, limits)
-    sheets = _outcome_sheets(_parse_in_child(path, limits), legacy, limits)
+    facts = WorkbookFacts(date1904=False, kind="xls") if legacy else inspect_xlsx(path, limits)
+    sheets = _outcome_sheets(_parse_in_child(path, limits), facts.kind, limits)
     tables: list[SourceTable] = []
     unrecognised: list[tuple[str, str]] = []
     for entry in sheets:
         if entry[0] == "skipped":
             unrecognised.append((entry[1], entry[2]))
             continue
-        _, name, rows, merges = entry
         try:
-            tables.extend(
-                table_chunks(
-                    ((number, row) for number, row in enumerate(rows, start=1)),
-                    sheet=name,
-                    limits=limits,
-                    merges=merges,
-                    date1904=facts.date1904,
-                )
-            )
+            tables.extend(_sheet_tables(entry, facts, limits))
         except NotATable as exc:
-            unrecognised.append((name, exc.why))
+            unrecognised.append((entry[1], exc.why))
     if not tables:
         detail = "; ".join(f"{sheet}: {why}" for sheet, why in unrecognised) or "no sheets"
         raise FileRejected(f"没有可识别的表格 / no recognisable table in any sheet ({detail})")
     return FileRead(
-        file_format="xls" if legacy else "xlsx",
+        file_format=facts.kind,
         encoding=None,
         tables=tables,
         unrecognised=unrecognised,
