@@ -257,8 +257,9 @@ def quarantine_list() -> None:
     from rich.table import Table
 
     table = Table(title=f"隔离区 / quarantine ({len(rows)})")
-    for column in ("quarantine_id", "文件", "类型", "位置", "规则", "原因"):
-        table.add_column(column)
+    table.add_column("quarantine_id", no_wrap=True)
+    for column in ("文件", "类型", "位置", "规则", "原因"):
+        table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(
             row["quarantine_id"],
@@ -272,15 +273,18 @@ def quarantine_list() -> None:
 
 
 @quarantine_app.command("show")
-def quarantine_show(quarantine_id: Annotated[str, typer.Argument()]) -> None:
+def quarantine_show(
+    quarantine_id: Annotated[str, typer.Argument(help="隔离编号或其唯一前缀")],
+) -> None:
     """显示一条隔离记录（个人信息已脱敏）。"""
     import json
 
-    from sqmy_etl.ingest.quarantine import show_quarantine
+    from sqmy_etl.ingest.quarantine import QuarantineLookupError, show_quarantine
 
-    row = show_quarantine(_settings(), quarantine_id)
-    if row is None:
-        raise _fail(f"no quarantined row {quarantine_id}")
+    try:
+        row = show_quarantine(_settings(), quarantine_id)
+    except QuarantineLookupError as exc:
+        raise _fail(str(exc)) from exc
     stdout.print_json(json.dumps(row, ensure_ascii=False, default=str))
 
 
@@ -363,7 +367,9 @@ def query(
 
 @app.command()
 def report(
-    period: Annotated[str, typer.Option(help="2021、2021-Q3 或 2021-07")],
+    period: Annotated[
+        str, typer.Option(help="期间：2025、2025年、2025-Q3、2025年第三季度、2025-07、2025年7月")
+    ],
     format: Annotated[
         str, typer.Option("--format", help="html,pdf,xlsx 的任意组合")
     ] = "html,pdf,xlsx",

@@ -27,17 +27,32 @@ KEY_ENV = "SQMY_PII_KEY"
 KEY_BYTES = 32
 MIN_KEY_BYTES = 16
 
-# Mainland mobile numbers and 15/18-character resident ID numbers, not glued to
-# other digits; free text (already NFKC, so ASCII digits) is scanned for them so
-# a number typed into a note or an unknown column is masked too. The patterns
-# start with a plain character class: Python's re scans those fast, which
-# matters on a million rows of prose.
+# Mainland mobile numbers, landlines (area code 0xx / 0xxx, written 0471-1234567,
+# (0471)1234567 or 04711234567) and 15/18-character resident ID numbers (digit groups
+# may be split by a space or dash), not glued to other digits; free text (already NFKC,
+# so ASCII digits) is scanned for them so a number typed into a note, a 界别 cell or a
+# footer line is masked too. The patterns start with a plain character class: Python's
+# re scans those fast, which matters on a million rows of prose.
 _PHONE_IN_TEXT = re.compile(
     r"(?<![0-9])(?:\+?86[- ]?)?(1[3-9][0-9])[- ]?([0-9]{4})[- ]?([0-9]{4})(?![0-9])"
 )
-_ID_CARD_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z])")
+_LANDLINE_IN_TEXT = re.compile(
+    r"(?<![0-9A-Za-z])(\(0[1-9][0-9]{1,2}\) ?|0[1-9][0-9]{1,2}[- ]?)([0-9]{7,8})(?![0-9])"
+)
+_ID_CARD_IN_TEXT = re.compile(
+    r"(?<![0-9A-Za-z])(?:[0-9]{6}[- ]?[0-9]{8}[- ]?[0-9]{3}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z])"
+)
 _NOT_DIGIT = re.compile(r"[^0-9]")
-_DIGIT_RUN = re.compile(r"[0-9][0-9][0-9][- ]?[0-9]{4}[- ]?[0-9]{4}")
+# every number above holds seven digits in a row or a "ddd-dddd" group: text without
+# either is returned untouched without running the three patterns
+_DIGIT_RUN = re.compile(r"[0-9]{7}|[0-9]{3}[- ][0-9]{4}")
+# a cell holding nothing but one such number (CONTRACT §1: treated as missing)
+_NUMBER_SEPARATORS = re.compile(r"[\s()+-]")
+_ONLY_NUMBER = re.compile(
+    r"(?:0086|86)?1[3-9][0-9]{9}"  # mobile, perhaps with +86 / 0086
+    r"|0[1-9][0-9]{8,10}"  # landline: area code and a 7- or 8-digit number
+    r"|[0-9]{17}[0-9X]|[0-9]{15}"  # resident ID number
+)
 
 
 class PiiKeyError(RuntimeError):
@@ -134,11 +149,38 @@ def mask_name(value: str) -> str:
     return text[0] + "*" * (len(text) - 1)
 
 
+def is_phone_or_id_number(text: str) -> bool:
+    """Whether ``text`` is nothing but one phone (mobile or landline) or ID-card number.
+
+    Spaces, dashes, brackets and a leading ``+`` may split the digits
+    (``139 1234 2222``, ``(0471)1234567``, ``110101 19900307 123X``). Such a
+    value in a column that is not meant for personal data (界别, 盟市, 主题, 标题)
+    was typed into the wrong cell: it is treated as missing, never as a value.
+    """
+    compact = _NUMBER_SEPARATORS.sub("", unicodedata.normalize("NFKC", text)).upper()
+    return _ONLY_NUMBER.fullmatch(compact) is not None
+
+
+def _mask_landline(match: re.Match[str]) -> str:
+    """``0471-1234567`` → ``0471-***4567``: the area code and the last four digits stay."""
+    area, number = match.group(1), match.group(2)
+    return area + "*" * (len(number) - 4) + number[-4:]
+
+
+def _mask_id_in_text(match: re.Match[str]) -> str:
+    return mask_id_card(match.group(0).replace("-", "").replace(" ", ""))
+
+
 def redact_text(text: str) -> str:
-    """Mask phone and ID-card numbers found inside free text; everything else unchanged."""
+    """Mask phone (mobile and landline) and ID-card numbers inside free text; keep the rest.
+
+    ``填表人：王芳 联系电话：13912342222`` → ``填表人：王芳 联系电话：139****2222``.
+    ID numbers go first, so their digits are never read as a phone number.
+    """
     if not _DIGIT_RUN.search(text):
         return text
-    text = _ID_CARD_IN_TEXT.sub(lambda m: mask_id_card(m.group(0)), text)
+    text = _ID_CARD_IN_TEXT.sub(_mask_id_in_text, text)
+    text = _LANDLINE_IN_TEXT.sub(_mask_landline, text)
     return _PHONE_IN_TEXT.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
 
 

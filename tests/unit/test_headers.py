@@ -332,3 +332,16 @@ def test_no_feedback_fields_without_a_feedback_date(headers: list[str]) -> None:
     kind, fields = detect_kind(headers)
     assert kind == "issues"
     assert feedback_fields(headers, fields) == [None] * len(headers)
+
+
+def test_traditional_character_headers_name_the_same_fields() -> None:
+    """A ledger kept in traditional characters (a Big5 file read with --encoding big5)."""
+    found = detect_kind(["稿件編號", "來稿日期", "標題", "報送人", "報送單位", "盟市", "主題分類"])
+    assert found == (
+        "submissions",
+        ["submission_id", "received_date", "title", "submitter", "unit", "region", "theme"],
+    )
+    assert detect_kind(["期號", "編發日期", "標題"]) == (
+        "issues",
+        ["issue_no", "published_date", "issue_title"],
+    )

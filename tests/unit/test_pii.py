@@ -51,6 +51,84 @@ def test_redact_text_masks_numbers_inside_free_text() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "redacted"),
+    [
+        ("填表人：王芳 联系电话：13912342222", "填表人：王芳 联系电话：139****2222"),
+        ("农业界 13912342222", "农业界 139****2222"),
+        ("赤峰市（电话0476-8123456）", "赤峰市（电话0476-***3456）"),
+        ("办公室(0471)6543210转", "办公室(0471)***3210转"),
+        ("北京 010-12345678", "北京 010-****5678"),
+        ("手机 139-1234-2222 或 139 1234 3333", "手机 139****2222 或 139****3333"),
+        ("身份证 110101-19900307-123x", "身份证 110101********123X"),
+        ("身份证110101 19900307 1234。", "身份证110101********1234。"),
+        ("审核人：李强 04711234567", "审核人：李强 0471***4567"),
+    ],
+)
+def test_redact_text_masks_phones_and_ids_in_any_column(text: str, redacted: str) -> None:
+    """Mobiles, landlines and ID numbers (spaced or dashed) are masked in any text, footers too."""
+    assert pii.redact_text(text) == redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NM2021-0001",
+        "2021-03-18 20210318",
+        "2025年第38期（总第612期）",
+        "150400 赤峰市",
+        "共1234567元",
+        "2021-037",
+    ],
+)
+def test_redact_text_leaves_ids_dates_and_codes_alone(text: str) -> None:
+    """Submission ids, dates, issue numbers, region codes and short numbers are not masked."""
+    assert pii.redact_text(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "13912342222",
+        " 139 1234 2222 ",
+        "139-1234-2222",
+        "+86 13912342222",
+        "0086-139-1234-2222",
+        "0471-1234567",
+        "(0471)1234567",
+        "（０４７１）１２３４５６７",
+        "010-12345678",
+        "11010119900307123x",
+        "110101 19900307 1234",
+        "110101900307123",
+    ],
+)
+def test_a_value_that_is_only_a_phone_or_id_number_is_recognised(text: str) -> None:
+    """A cell holding just one phone or ID number, however spaced, is told apart."""
+    assert pii.is_phone_or_id_number(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "赤峰市",
+        "电话13912342222",
+        "13912342222 王芳",
+        "150400",
+        "2021-03-18",
+        "NM2021-0001",
+        "1234567",
+        "139123422221",
+        "23912342222",
+        "2025年第38期",
+        "",
+    ],
+)
+def test_a_value_with_anything_else_is_not_only_a_number(text: str) -> None:
+    """Region names and codes, dates, ids, short or wrong-length numbers and mixed text are not."""
+    assert not pii.is_phone_or_id_number(text)
+
+
 def test_extra_redactor_masks_by_header() -> None:
     """An unknown column whose header names personal data is masked whatever its value."""
     assert pii.extra_redactor("手机号码")("13700000000") == "137****0000"

@@ -180,6 +180,12 @@ def test_parse_date_does_not_check_the_plausible_range() -> None:
         (37.0, (None, 37)),
         ("2021年第1期", (2021, 1)),
         ("第204期", (None, 204)),
+        ("2025年第38期（总第612期）", (2025, 38)),
+        ("2025年第38期(总第612期)", (2025, 38)),
+        ("第38期 总第612期", (None, 38)),
+        ("《社情民意》2025年第38期（总第612期）", (2025, 38)),
+        ("38期（总第612期）", (None, 38)),
+        ("2025-038 总第612期", (2025, 38)),
     ],
 )
 def test_parse_issue_no_accepts_every_contract_form(
@@ -199,6 +205,13 @@ def test_parse_issue_no_rejects_the_unparseable(value: object) -> None:
         parse_issue_no(value)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("value", ["总第612期", "（总第612期）", " 总第 612 期 "])
+def test_a_cumulative_number_alone_is_not_an_issue_number(value: str) -> None:
+    """总第612期 without 第N期 names no issue of a year: the error asks for 第N期."""
+    with pytest.raises(ValueError, match="缺少“第N期”"):
+        parse_issue_no(value)
+
+
 def test_issue_id_is_year_dash_three_digit_seq() -> None:
     """The canonical issue id pads the sequence to three digits."""
     assert issue_id(2021, 37) == "2021-037"
@@ -216,10 +229,12 @@ def test_issue_id_is_year_dash_three_digit_seq() -> None:
         ("批示", "批示"),
         (" 批示 ", "批示"),
         ("采用", "采用"),
+        ("采纳", "采用"),
+        (" 录用 ", "采用"),
     ],
 )
 def test_parse_feedback_type_defaults_to_instruction(value: object, expected: str) -> None:
-    """A blank type means 批示; 批示 and 采用 are kept."""
+    """A blank type means 批示; 批示 and 采用 are kept; 采纳 and 录用 are 采用."""
     assert parse_feedback_type(value) == expected  # type: ignore[arg-type]
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 
@@ -55,8 +56,19 @@ def normalise_header(text: Cell) -> str:
     return _REQUIRED_MARK.sub("", _SPACES.sub("", unicodedata.normalize("NFKC", raw)))
 
 
+@cache
+def _to_simplified() -> Callable[[str], str]:
+    """Traditional → simplified characters (OpenCC's t2s tables), loaded once."""
+    import opencc
+
+    return opencc.OpenCC("t2s").convert
+
+
 def _key(header: Cell) -> str:
-    return normalise_header(header).casefold()
+    """The vocabulary key of a header: normalised, in simplified characters, case-folded, so
+    a ledger kept in traditional characters (稿件編號, 來稿日期) names the same fields."""
+    text = normalise_header(header)
+    return (_to_simplified()(text) if not text.isascii() else text).casefold()
 
 
 @cache

@@ -14,7 +14,6 @@ column so a million-row file does not sit in memory twice.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from functools import partial
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
@@ -120,17 +119,13 @@ def _texts(cells: np.ndarray, *, unique: bool = False) -> pd.api.extensions.Exte
     return _strings((_per_cell if unique else _per_distinct)(cells, values.normalise_text))
 
 
-_MASKED_NUMBER_LEFTOVER = re.compile(r"[\d*\s+\-()（）:：]+")
-
-
 def _label(text: str) -> str | None:
     """A short label (界别, 盟市, 主题, 单位, 级别, 职务) with phone / ID numbers masked; a
     cell that holds nothing but such a number is no label at all, so it reads as missing
     (CONTRACT §1: a phone typed into 界别 never reaches a mart)."""
-    masked = pii.redact_text(text)
-    if masked != text and not _MASKED_NUMBER_LEFTOVER.sub("", masked):
+    if pii.is_phone_or_id_number(text):
         return None
-    return masked
+    return pii.redact_text(text)
 
 
 def _labels(cells: np.ndarray) -> pd.api.extensions.ExtensionArray:

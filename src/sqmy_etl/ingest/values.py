@@ -20,6 +20,13 @@ from sqmy_etl.ingest.model import Cell
 
 FEEDBACK_INSTRUCTION = "批示"
 FEEDBACK_ADOPTION = "采用"
+# what offices write in 类型 for an adoption (CONTRACT §1 "Feedback type")
+_FEEDBACK_TYPES = {
+    FEEDBACK_INSTRUCTION: FEEDBACK_INSTRUCTION,
+    FEEDBACK_ADOPTION: FEEDBACK_ADOPTION,
+    "采纳": FEEDBACK_ADOPTION,
+    "录用": FEEDBACK_ADOPTION,
+}
 
 # Excel day 0 for each date system. The 1900 system counts a non-existent
 # 1900-02-29 (serial 60, a Lotus 1-2-3 bug Excel kept), so serials from 61 on
@@ -63,6 +70,9 @@ _ISSUE_FORMS = (
     # the canonical issue_id itself: 2021-037
     re.compile(r"(?P<y>[12]\d{3})-(?P<s>\d{1,6})"),
 )
+# A trailing cumulative number, (总第612期) / 总第612期 / [总612期]: bulletins print it after
+# the year's number. It counts issues since the first one, so it is never the sequence.
+_CUMULATIVE = re.compile(r"[(\[【]?总第?\d{1,7}期?[)\]】]?\Z")
 _WHITESPACE = re.compile(r"\s+")
 _ID_SEPARATORS = re.compile(r"[,，、;；\s]+")
 
@@ -214,11 +224,31 @@ def parse_date(value: Cell, *, date1904: bool = False) -> date:
     return _parse_date_text(text, date1904, value)
 
 
+def _without_cumulative(text: str, original: object) -> str:
+    """``text`` without a trailing cumulative number; ``ValueError`` when that is all it holds.
+
+    ``总第612期`` alone names no issue of a year: guessing a sequence from it
+    would file the row under a wrong or non-existent issue.
+    """
+    match = _CUMULATIVE.search(text)
+    if match is None:
+        return text
+    rest = text[: match.start()]
+    if not rest:
+        raise ValueError(
+            f"期号只有累计期数，缺少“第N期”，请按“2025年第38期（总第612期）”填写"
+            f" / the issue number needs 第N期, a cumulative 总第N期 alone is not one: {original!r}"
+        )
+    return rest
+
+
 def parse_issue_no(value: Cell) -> tuple[int | None, int]:
     """An issue number as written → (year or ``None``, sequence number ≥ 1).
 
     ``2021年第37期`` → (2021, 37); ``第37期`` / ``37`` / ``37期`` → (None, 37);
-    the canonical ``2021-037`` → (2021, 37). A year-less number is resolved
+    the canonical ``2021-037`` → (2021, 37). Any of these may be followed by
+    the cumulative number (``2025年第38期（总第612期）`` → (2025, 38)), which is
+    dropped here and kept only in the raw text. A year-less number is resolved
     later (from the published date, or for feedback from the feedback date).
     """
     if isinstance(value, bool) or value is None:
@@ -235,7 +265,7 @@ def parse_issue_no(value: Cell) -> tuple[int | None, int]:
         return None, value
     if not isinstance(value, str):
         raise ValueError(f"不是期号 / not an issue number: {value!r}")
-    text = _WHITESPACE.sub("", unicodedata.normalize("NFKC", value))
+    text = _without_cumulative(_WHITESPACE.sub("", unicodedata.normalize("NFKC", value)), value)
     for pattern in _ISSUE_FORMS:
         match = pattern.fullmatch(text)
         if match:
@@ -245,7 +275,9 @@ def parse_issue_no(value: Cell) -> tuple[int | None, int]:
                 raise ValueError(f"期号须大于0 / issue sequence must be ≥ 1: {value!r}")
             year = groups.get("y")
             return (int(year) if year else None), seq
-    raise ValueError(f"无法解析的期号 / unparseable issue number: {value!r}")
+    raise ValueError(
+        f"无法解析的期号，请写成“2025年第38期”或“第38期” / unparseable issue number: {value!r}"
+    )
 
 
 def issue_id(year: int, seq: int) -> str:
@@ -254,13 +286,20 @@ def issue_id(year: int, seq: int) -> str:
 
 
 def parse_feedback_type(value: Cell) -> str:
-    """批示 (also for a blank or absent type) or 采用; ``ValueError`` otherwise."""
+    """批示 (also for a blank or absent type) or 采用 (written 采用, 采纳 or 录用).
+
+    Anything else raises ``ValueError``: a row of an unknown type is held back
+    rather than counted as a 批示, which would inflate the 批示率.
+    """
     text = normalise_text(value)
-    if text is None or text == FEEDBACK_INSTRUCTION:
+    if text is None:
         return FEEDBACK_INSTRUCTION
-    if text == FEEDBACK_ADOPTION:
-        return FEEDBACK_ADOPTION
-    raise ValueError(f"未知的反馈类型 / feedback type must be 批示 or 采用: {value!r}")
+    if text in _FEEDBACK_TYPES:
+        return _FEEDBACK_TYPES[text]
+    raise ValueError(
+        f"未知的反馈类型，请填写“批示”或“采用”（采纳、录用亦可）"
+        f" / feedback type must be 批示 or 采用: {value!r}"
+    )
 
 
 def split_ids(value: Cell) -> list[str]:

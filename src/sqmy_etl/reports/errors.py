@@ -8,7 +8,7 @@ class ReportError(Exception):
 
 
 class PeriodError(ReportError, ValueError):
-    """The period is not '2021', '2021-Q3' or '2021-07'."""
+    """The period is none of the forms of CONTRACT §2 ('2021', '2021-Q3', '2021年7月' …)."""
 
 
 class MissingFontError(ReportError):
