@@ -11,3 +11,17 @@
     arg_max_null({{ column }}, {{ version_column }})
         filter (where {{ written_column }} is not null)
 {%- endmacro %}
+
+{% macro first_non_null(column, row_column='source_row') -%}
+    {#- Within one version spread over several rows (an issue whose 期号 is
+        repeated or merged over rows): the first row's value that is there. -#}
+    arg_min({{ column }}, {{ row_column }})
+        filter (where {{ column }} is not null)
+{%- endmacro %}
+
+{% macro first_where_written(column, written_column, row_column='source_row') -%}
+    {#- latest_where_written within one version: a mapped value travels with
+        the first written value of its rows. -#}
+    arg_min_null({{ column }}, {{ row_column }})
+        filter (where {{ written_column }} is not null)
+{%- endmacro %}

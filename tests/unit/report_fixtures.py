@@ -97,6 +97,7 @@ CREATE TABLE fct_issues (
 CREATE TABLE fct_feedback (
     feedback_id VARCHAR, issue_id VARCHAR, feedback_type VARCHAR, level VARCHAR, post VARCHAR,
     feedback_date DATE);
+CREATE TABLE fct_issue_sources (issue_id VARCHAR, submission_id VARCHAR, source_rank BIGINT);
 CREATE TABLE dim_theme (theme_l1 VARCHAR, theme_l2 VARCHAR, is_minsheng BOOLEAN);
 CREATE TABLE dim_region (region_code VARCHAR, region_name VARCHAR);
 CREATE TABLE dim_date (date_day DATE, year INTEGER, quarter INTEGER, month INTEGER);
@@ -128,6 +129,10 @@ SUBMISSIONS = [
     ("S12", date(2020, 7, 10), "包头市", "工会", "民生", "教育", None, None),
     ("S13", date(2021, 10, 8), "包头市", MARKUP_SECTOR, "民生", "教育", None, None),
 ]
+
+# (issue_id, submission_id): sources beyond each submission's first issue (its issue_id
+# above). S01 went into 2021-106 too; S02 into 2021-107 beside S07, another 九三学社 source.
+LATER_SOURCES = [("2021-106", "S01"), ("2021-107", "S02")]
 
 # issue_id, published, theme_l1, theme_l2, first 批示 date, level, adopted nationally
 ISSUES = [
@@ -247,11 +252,20 @@ def build_marts(
                 for sid, day, region, sector, l1, l2, issue, dup in SUBMISSIONS
             ],
         )
+        bridge = [(s[6], s[0]) for s in SUBMISSIONS if s[6] is not None] + LATER_SOURCES
+        _insert(
+            con,
+            "fct_issue_sources",
+            [
+                (issue_id, sid, [s for i, s in bridge if i == issue_id].index(sid) + 1)
+                for issue_id, sid in bridge
+            ],
+        )
         issue_rows = []
         for issue_id, published, l1, l2, first, level, adopted in ISSUES:
             days = None if first is None else (first - published).days
             title = f"关于{PLANTED_NAME}（{PLANTED_PHONE}）反映问题的报告"
-            sources = sum(1 for s in SUBMISSIONS if s[6] == issue_id)
+            sources = sum(1 for i, _ in bridge if i == issue_id)
             issue_rows.append(
                 (
                     issue_id,

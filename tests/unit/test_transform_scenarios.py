@@ -52,12 +52,25 @@ LEDGER = "2021年社情民意信息台账.xlsx"
 
 
 class Delivery:
-    """One delivered file: its raw.ingest_files row plus the raw rows it carried."""
+    """One delivered file: its raw.ingest_files row plus the raw rows it carried.
 
-    def __init__(self, con: Any, seq: int, name: str, status: str = "loaded", reason=None):
+    ``sheets`` lists a workbook's sheets in their order (their position is the
+    raw ``source_sheet_no``); a sheet not listed, and every CSV/JSON, is at 0.
+    """
+
+    def __init__(
+        self,
+        con: Any,
+        seq: int,
+        name: str,
+        status: str = "loaded",
+        reason=None,
+        sheets: tuple[str, ...] = (),
+    ):
         self.con = con
         self.seq = seq
         self.name = name
+        self.sheets = sheets
         self.sha = hashlib.sha256(name.encode()).hexdigest()
         self.insert(
             "ingest_files",
@@ -68,7 +81,7 @@ class Delivery:
             file_format=name.rsplit(".", 1)[-1],
             status=status,
             reason=reason,
-            ingested_at=f"2022-03-0{seq} 10:00:00+08",
+            ingested_at=f"2022-03-{seq:02d} 10:00:00+08",
         )
 
     def insert(self, table: str, **values: Any) -> None:
@@ -77,11 +90,24 @@ class Delivery:
         sql = f"INSERT INTO raw.{table} ({columns}) VALUES ({marks})"
         self.con.execute(sql, list(values.values()))
 
+    def change(self, change: str, seq: int, by: Delivery | None = None) -> None:
+        """A later change to this delivery (replaced / retracted / redelivered) at ``seq``."""
+        self.insert(
+            "delivery_changes",
+            file_sha256=self.sha,
+            change=change,
+            by_file_sha256=by.sha if by else None,
+            ingest_seq=seq,
+            reason=f"{change} {self.name}",
+            changed_at=f"2022-03-{seq:02d} 11:00:00+08",
+        )
+
     def _lineage(self, sheet: str, row: int) -> dict[str, Any]:
         return {
             "ingest_file_sha256": self.sha,
             "ingest_seq": self.seq,
             "source_sheet": sheet,
+            "source_sheet_no": self.sheets.index(sheet) if sheet in self.sheets else 0,
             "source_row": row,
         }
 
@@ -416,7 +442,8 @@ def test_region_summary_counts_an_issue_in_each_of_its_regions(built):
 
 
 def test_published_file_holds_only_the_marts(built):
-    """published/marts.duckdb has exactly the eight contract tables, in its default schema,
+    """published/marts.duckdb has exactly the contract tables (the eight of CONTRACT §4 and
+    the issue → source bridge the report credits units from), in its default schema,
     and published/parquet one file for each."""
     settings, _ = built
     names = [
@@ -424,6 +451,7 @@ def test_published_file_holds_only_the_marts(built):
         "dim_region",
         "dim_theme",
         "fct_feedback",
+        "fct_issue_sources",
         "fct_issues",
         "fct_submissions",
         "mart_period_summary",

@@ -35,6 +35,7 @@ numbered_without_year as (
         on
             feedback.issue_seq = issues.issue_seq
             and feedback.feedback_date >= issues.published_date
+            and feedback.feedback_date <= issues.published_date + 365
     where feedback.issue_year is null
     qualify row_number() over (
         partition by feedback.feedback_row_id
@@ -63,8 +64,11 @@ final as (
 
         -- lineage
         feedback.ingest_file_sha256,
+        feedback.original_name,
         feedback.ingest_seq,
+        feedback.delivery_seq,
         feedback.source_sheet,
+        feedback.source_sheet_no,
         feedback.source_row,
 
         -- dates

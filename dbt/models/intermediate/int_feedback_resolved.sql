@@ -1,31 +1,199 @@
 with
 
-matched as (
+variants as (
 
-    select * from {{ ref('int_feedback_matched_to_issues') }}
+    select * from {{ ref('int_feedback_variants') }}
 
 ),
 
-deduplicated as (
+bodies as (
+
+    select distinct
+        variants.issue_id,
+        variants.feedback_type,
+        variants.feedback_date,
+        variants.post_core,
+        variants.post_body
+    from variants
+    where variants.post_body is not null
+
+),
+
+widest_bodies as (
+
+    select bodies.*
+    from bodies
+    left join bodies as wider
+        on
+            bodies.issue_id = wider.issue_id
+            and bodies.feedback_type = wider.feedback_type
+            and bodies.feedback_date = wider.feedback_date
+            and bodies.post_core = wider.post_core
+            and bodies.post_body <> wider.post_body
+            and suffix(wider.post_body, bodies.post_body)
+    where wider.post_body is null
+
+),
+
+single_body_choices as (
 
     select
-        matched.issue_id,
-        matched.feedback_type,
-        matched.level_as_written,
-        matched.post,
-        matched.feedback_date,
-        any_value(matched.level) as level,
-        any_value(matched.level_rank) as level_rank,
-        count(*) as delivery_count,
-        min(matched.ingest_seq) as first_ingest_seq
-    from matched
-    where not matched.is_orphan
+        variants.variant_id,
+        any_value(widest_bodies.post_body) as post_body
+    from variants
+    inner join widest_bodies
+        on
+            variants.issue_id = widest_bodies.issue_id
+            and variants.feedback_type = widest_bodies.feedback_type
+            and variants.feedback_date = widest_bodies.feedback_date
+            and variants.post_core = widest_bodies.post_core
+            and coalesce(
+                suffix(widest_bodies.post_body, variants.post_body), true
+            )
+    group by variants.variant_id
+    having count(*) = 1
+
+),
+
+body_filled as (
+
+    select
+        variants.*,
+        coalesce(single_body_choices.post_body, variants.post_body)
+            as filled_body
+    from variants
+    left join single_body_choices
+        on variants.variant_id = single_body_choices.variant_id
+
+),
+
+single_level_choices as (
+
+    select
+        body_filled.issue_id,
+        body_filled.feedback_type,
+        body_filled.feedback_date,
+        body_filled.post_core,
+        body_filled.filled_body,
+        any_value(body_filled.level_key) as level_key
+    from body_filled
+    where body_filled.level_key is not null
     group by
-        matched.issue_id,
-        matched.feedback_type,
-        matched.level_as_written,
-        matched.post,
-        matched.feedback_date
+        body_filled.issue_id,
+        body_filled.feedback_type,
+        body_filled.feedback_date,
+        body_filled.post_core,
+        body_filled.filled_body
+    having count(distinct body_filled.level_key) = 1
+
+),
+
+level_filled as (
+
+    select
+        body_filled.*,
+        coalesce(body_filled.level_key, single_level_choices.level_key)
+            as filled_level_key
+    from body_filled
+    left join single_level_choices
+        on
+            body_filled.issue_id = single_level_choices.issue_id
+            and body_filled.feedback_type = single_level_choices.feedback_type
+            and body_filled.feedback_date = single_level_choices.feedback_date
+            and body_filled.post_core
+            is not distinct from single_level_choices.post_core
+            and body_filled.filled_body
+            is not distinct from single_level_choices.filled_body
+
+),
+
+signed as (
+
+    select
+        level_filled.*,
+        concat_ws(
+            '|',
+            level_filled.issue_id,
+            level_filled.feedback_type,
+            cast(level_filled.feedback_date as varchar),
+            coalesce(level_filled.filled_level_key, ''),
+            coalesce(level_filled.filled_body, ''),
+            coalesce(level_filled.post_core, '')
+        ) as signature
+    from level_filled
+
+),
+
+filled_posts as (
+
+    select distinct
+        signed.issue_id,
+        signed.feedback_type,
+        signed.feedback_date,
+        signed.filled_level_key,
+        signed.signature
+    from signed
+    where signed.post_core is not null
+
+),
+
+single_post_choices as (
+
+    select
+        signed.variant_id,
+        any_value(filled_posts.signature) as signature
+    from signed
+    inner join filled_posts
+        on
+            signed.issue_id = filled_posts.issue_id
+            and signed.feedback_type = filled_posts.feedback_type
+            and signed.feedback_date = filled_posts.feedback_date
+            and coalesce(
+                signed.filled_level_key = filled_posts.filled_level_key, true
+            )
+    where signed.post_core is null
+    group by signed.variant_id
+    having count(*) = 1
+
+),
+
+grouped as (
+
+    select
+        signed.*,
+        coalesce(single_post_choices.signature, signed.signature)
+            as feedback_key
+    from signed
+    left join single_post_choices
+        on signed.variant_id = single_post_choices.variant_id
+
+),
+
+resolved as (
+
+    select
+        grouped.feedback_key,
+        any_value(grouped.issue_id) as issue_id,
+        any_value(grouped.feedback_type) as feedback_type,
+        any_value(grouped.feedback_date) as feedback_date,
+        arg_max(grouped.level, grouped.level_rank) as level,
+        max(grouped.level_rank) as level_rank,
+        first(
+            grouped.level_as_written
+            order by
+                grouped.level_rank desc nulls last,
+                grouped.level_as_written asc
+        ) filter (where grouped.level_as_written is not null)
+            as level_as_written,
+        first(
+            grouped.post
+            order by length(grouped.post) desc, grouped.post asc
+        ) filter (where grouped.post is not null) as post,
+        sum(grouped.delivery_count) as delivery_count,
+        min(grouped.first_ingest_seq) as first_ingest_seq,
+        list(grouped.variant_id order by grouped.variant_id) as variant_ids
+    from grouped
+    group by grouped.feedback_key
 
 ),
 
@@ -34,14 +202,24 @@ final as (
     select
         left(md5(concat_ws(
             '|',
-            deduplicated.issue_id,
-            deduplicated.feedback_type,
-            coalesce(deduplicated.level_as_written, ''),
-            coalesce(deduplicated.post, ''),
-            cast(deduplicated.feedback_date as varchar)
+            resolved.issue_id,
+            resolved.feedback_type,
+            coalesce(resolved.level_as_written, ''),
+            coalesce(resolved.post, ''),
+            cast(resolved.feedback_date as varchar)
         )), 16) as feedback_id,
-        deduplicated.*
-    from deduplicated
+        resolved.issue_id,
+        resolved.feedback_type,
+        resolved.level_as_written,
+        resolved.level,
+        resolved.level_rank,
+        resolved.post,
+        resolved.feedback_date,
+        resolved.delivery_count,
+        resolved.first_ingest_seq,
+        resolved.variant_ids,
+        resolved.feedback_key
+    from resolved
 
 )
 

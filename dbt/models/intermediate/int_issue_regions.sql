@@ -26,7 +26,7 @@ source_regions as (
         submissions.region_name
     from bridge
     inner join submissions
-        on bridge.submission_id = submissions.submission_id
+        on bridge.submission_key = submissions.submission_key
 
 ),
 

@@ -57,32 +57,60 @@ unioned as (
 
 ),
 
+keyed as (
+
+    select
+        unioned.*,
+        {{ submission_key('unioned.submission_id') }} as submission_key
+    from unioned
+
+),
+
 deduplicated as (
 
     select
-        unioned.issue_id,
-        unioned.submission_id,
-        min(unioned.list_position) as first_list_position,
-        bool_or(unioned.is_linked_in_export) as is_linked_in_export
-    from unioned
-    group by unioned.issue_id, unioned.submission_id
+        keyed.issue_id,
+        keyed.submission_key,
+        arg_min(keyed.submission_id, keyed.list_position)
+            as first_listed_submission_id,
+        min(keyed.list_position) as first_list_position,
+        bool_or(keyed.is_linked_in_export) as is_linked_in_export
+    from keyed
+    group by keyed.issue_id, keyed.submission_key
+
+),
+
+identified as (
+
+    select
+        deduplicated.*,
+        coalesce(
+            submissions.submission_id,
+            deduplicated.first_listed_submission_id
+        ) as submission_id,
+        submissions.submission_key is not null as is_loaded
+    from deduplicated
+    left join submissions
+        on deduplicated.submission_key = submissions.submission_key
 
 ),
 
 final as (
 
     select
-        deduplicated.issue_id,
-        deduplicated.submission_id,
+        identified.issue_id,
+        identified.submission_key,
+        identified.submission_id,
         row_number() over (
-            partition by deduplicated.issue_id
+            partition by identified.issue_id
             order by
-                deduplicated.first_list_position asc nulls last,
-                deduplicated.submission_id asc
+                identified.first_list_position asc nulls last,
+                identified.submission_id asc
         ) as source_rank,
-        deduplicated.first_list_position is not null as is_listed_in_ledger,
-        deduplicated.is_linked_in_export
-    from deduplicated
+        identified.first_list_position is not null as is_listed_in_ledger,
+        identified.is_linked_in_export,
+        identified.is_loaded
+    from identified
 
 )
 

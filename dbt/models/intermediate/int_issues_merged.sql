@@ -6,18 +6,107 @@ issues as (
 
 ),
 
+listed_sources as (
+
+    select
+        issues.issue_id,
+        issues.ingest_file_sha256,
+        issues.source_sheet,
+        issues.source_row,
+        listed.submission_id,
+        listed.list_position,
+        {{ submission_key('listed.submission_id') }} as submission_key
+    from issues
+    cross join
+        unnest(issues.source_submission_ids)
+        with ordinality as listed (submission_id, list_position)
+
+),
+
+first_listings as (
+
+    select
+        listed_sources.issue_id,
+        listed_sources.ingest_file_sha256,
+        listed_sources.source_sheet,
+        listed_sources.source_row,
+        listed_sources.submission_id,
+        listed_sources.list_position
+    from listed_sources
+    qualify row_number() over (
+        partition by
+            listed_sources.issue_id,
+            listed_sources.ingest_file_sha256,
+            listed_sources.source_sheet,
+            listed_sources.submission_key
+        order by listed_sources.source_row, listed_sources.list_position
+    ) = 1
+
+),
+
+version_sources as (
+
+    select
+        first_listings.issue_id,
+        first_listings.ingest_file_sha256,
+        first_listings.source_sheet,
+        array_agg(
+            first_listings.submission_id
+            order by first_listings.source_row, first_listings.list_position
+        ) as source_submission_ids
+    from first_listings
+    group by
+        first_listings.issue_id,
+        first_listings.ingest_file_sha256,
+        first_listings.source_sheet
+
+),
+
+version_fields as (
+
+    select
+        issues.issue_id,
+        issues.ingest_file_sha256,
+        issues.source_sheet,
+        any_value(issues.delivery_seq) as delivery_seq,
+        any_value(issues.source_sheet_no) as source_sheet_no,
+        min(issues.source_row) as source_row,
+        {{ first_non_null('issues.issue_year', 'issues.source_row') }}
+            as issue_year,
+        {{ first_non_null('issues.issue_seq', 'issues.source_row') }}
+            as issue_seq,
+        {{ first_non_null('issues.published_date', 'issues.source_row') }}
+            as published_date,
+        {{ first_non_null('issues.title', 'issues.source_row') }} as title,
+        {{ first_non_null('issues.theme_as_written', 'issues.source_row') }}
+            as theme_as_written,
+        {{ first_where_written(
+            'issues.theme_l1', 'issues.theme_as_written', 'issues.source_row'
+        ) }} as theme_l1,
+        {{ first_where_written(
+            'issues.theme_l2', 'issues.theme_as_written', 'issues.source_row'
+        ) }} as theme_l2
+    from issues
+    group by issues.issue_id, issues.ingest_file_sha256, issues.source_sheet
+
+),
+
 versioned as (
 
     select
-        issues.*,
+        version_fields.*,
+        version_sources.source_submission_ids,
         row_number() over (
-            partition by issues.issue_id
-            order by
-                issues.ingest_seq,
-                issues.source_sheet,
-                issues.source_row
+            partition by version_fields.issue_id
+            order by {{ delivery_order('version_fields') }}
         ) as version_number
-    from issues
+    from version_fields
+    left join version_sources
+        on
+            version_fields.issue_id = version_sources.issue_id
+            and version_fields.ingest_file_sha256
+            = version_sources.ingest_file_sha256
+            and version_fields.source_sheet = version_sources.source_sheet
 
 ),
 
@@ -36,6 +125,7 @@ merged as (
             as mapped_theme_l1,
         {{ latest_where_written('theme_l2', 'theme_as_written') }}
             as mapped_theme_l2,
+        {{ latest_non_null('ingest_file_sha256') }} as current_file_sha256,
         count(*) as version_count
     from versioned
     group by versioned.issue_id
@@ -70,7 +160,8 @@ final as (
         ) as is_theme_unknown,
 
         -- versions
-        merged.version_count
+        merged.version_count,
+        merged.current_file_sha256
 
     from merged
 

@@ -18,33 +18,75 @@ submissions as (
 
 ),
 
-source_themes as (
+source_votes as (
 
     select
         bridge.issue_id,
+        bridge.source_rank,
         submissions.theme_l1,
-        submissions.theme_l2,
-        count(*) as source_count,
-        min(bridge.source_rank) as first_source_rank
+        submissions.theme_l2
     from bridge
     inner join submissions
-        on bridge.submission_id = submissions.submission_id
-    group by bridge.issue_id, submissions.theme_l1, submissions.theme_l2
+        on bridge.submission_key = submissions.submission_key
+    where submissions.theme_l1 <> '未分类'
 
 ),
 
-most_frequent_source_theme as (
+level_one_votes as (
 
     select
-        source_themes.issue_id,
-        source_themes.theme_l1,
-        source_themes.theme_l2
-    from source_themes
+        source_votes.issue_id,
+        source_votes.theme_l1,
+        count(*) as source_count,
+        min(source_votes.source_rank) as first_source_rank
+    from source_votes
+    group by source_votes.issue_id, source_votes.theme_l1
+
+),
+
+level_one_winners as (
+
+    select
+        level_one_votes.issue_id,
+        level_one_votes.theme_l1
+    from level_one_votes
     qualify row_number() over (
-        partition by source_themes.issue_id
+        partition by level_one_votes.issue_id
         order by
-            source_themes.source_count desc,
-            source_themes.first_source_rank asc
+            level_one_votes.source_count desc,
+            level_one_votes.first_source_rank asc
+    ) = 1
+
+),
+
+level_two_votes as (
+
+    select
+        source_votes.issue_id,
+        source_votes.theme_l2,
+        count(*) as source_count,
+        min(source_votes.source_rank) as first_source_rank
+    from source_votes
+    inner join level_one_winners
+        on
+            source_votes.issue_id = level_one_winners.issue_id
+            and source_votes.theme_l1 = level_one_winners.theme_l1
+    where source_votes.theme_l2 is not null
+    group by source_votes.issue_id, source_votes.theme_l2
+
+),
+
+level_two_winners as (
+
+    select
+        level_two_votes.issue_id,
+        level_two_votes.theme_l2
+    from level_two_votes
+    qualify row_number() over (
+        partition by level_two_votes.issue_id
+        order by
+            level_two_votes.source_count desc,
+            level_two_votes.first_source_rank asc
     ) = 1
 
 ),
@@ -55,23 +97,24 @@ final as (
         issues.issue_id,
         case
             when issues.own_theme_l1 is not null then issues.own_theme_l1
-            when most_frequent_source_theme.theme_l1 is not null
-                then most_frequent_source_theme.theme_l1
+            when level_one_winners.theme_l1 is not null
+                then level_one_winners.theme_l1
             else '未分类'
         end as theme_l1,
         case
             when issues.own_theme_l1 is not null then issues.own_theme_l2
-            else most_frequent_source_theme.theme_l2
+            else level_two_winners.theme_l2
         end as theme_l2,
         case
             when issues.own_theme_l1 is not null then 'own'
-            when most_frequent_source_theme.theme_l1 is not null
-                then 'sources'
+            when level_one_winners.theme_l1 is not null then 'sources'
             else 'none'
         end as theme_origin
     from issues
-    left join most_frequent_source_theme
-        on issues.issue_id = most_frequent_source_theme.issue_id
+    left join level_one_winners
+        on issues.issue_id = level_one_winners.issue_id
+    left join level_two_winners
+        on issues.issue_id = level_two_winners.issue_id
 
 )
 

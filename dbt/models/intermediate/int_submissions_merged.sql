@@ -11,11 +11,8 @@ versioned as (
     select
         submissions.*,
         row_number() over (
-            partition by submissions.submission_id
-            order by
-                submissions.ingest_seq,
-                submissions.source_sheet,
-                submissions.source_row
+            partition by submissions.submission_key
+            order by {{ delivery_order('submissions') }}
         ) as version_number
     from submissions
 
@@ -24,7 +21,9 @@ versioned as (
 merged as (
 
     select
-        versioned.submission_id,
+        versioned.submission_key,
+        {{ latest_non_null('submission_id') }} as submission_id,
+        {{ latest_non_null('ingest_file_sha256') }} as current_file_sha256,
         {{ latest_non_null('received_date') }} as received_date,
         {{ latest_non_null('title') }} as title,
         {{ latest_non_null('sector') }} as sector,
@@ -43,7 +42,7 @@ merged as (
             as theme_l2,
         count(*) as version_count
     from versioned
-    group by versioned.submission_id
+    group by versioned.submission_key
 
 ),
 
@@ -52,6 +51,7 @@ final as (
     select
         -- ids
         merged.submission_id,
+        merged.submission_key,
         merged.linked_issue_id,
 
         -- dates
@@ -84,7 +84,8 @@ final as (
         merged.submitter_hash,
 
         -- versions
-        merged.version_count
+        merged.version_count,
+        merged.current_file_sha256
 
     from merged
 

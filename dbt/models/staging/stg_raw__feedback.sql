@@ -6,6 +6,12 @@ source as (
 
 ),
 
+deliveries as (
+
+    select * from {{ ref('stg_raw__deliveries') }}
+
+),
+
 levels as (
 
     select * from {{ ref('feedback_levels') }}
@@ -36,8 +42,11 @@ renamed as (
 
         -- lineage
         source.ingest_file_sha256,
+        deliveries.original_name,
         source.ingest_seq,
+        deliveries.delivery_seq,
         source.source_sheet,
+        source.source_sheet_no,
         source.source_row,
 
         -- dates
@@ -53,8 +62,11 @@ renamed as (
         source.post
 
     from source
+    inner join deliveries
+        on source.ingest_file_sha256 = deliveries.file_sha256
     left join levels
         on source.level = levels.level
+    where not deliveries.is_withdrawn
 
 )
 

@@ -6,6 +6,12 @@ source as (
 
 ),
 
+deliveries as (
+
+    select * from {{ ref('stg_raw__deliveries') }}
+
+),
+
 theme_names as (
 
     select * from {{ ref('stg_seeds__theme_names') }}
@@ -24,8 +30,11 @@ renamed as (
 
         -- lineage
         source.ingest_file_sha256,
+        deliveries.original_name,
         source.ingest_seq,
+        deliveries.delivery_seq,
         source.source_sheet,
+        source.source_sheet_no,
         source.source_row,
 
         -- dates
@@ -35,13 +44,17 @@ renamed as (
         source.issue_title as title,
 
         -- themes
-        source.issue_theme as theme_as_written,
+        -- a written 未分类 means "no category": the sources vote
+        nullif(source.issue_theme, '未分类') as theme_as_written,
         theme_names.theme_l1,
         theme_names.theme_l2
 
     from source
+    inner join deliveries
+        on source.ingest_file_sha256 = deliveries.file_sha256
     left join theme_names
         on source.issue_theme = theme_names.written_name
+    where not deliveries.is_withdrawn
 
 )
 

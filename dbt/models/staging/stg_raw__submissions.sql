@@ -6,6 +6,12 @@ source as (
 
 ),
 
+deliveries as (
+
+    select * from {{ ref('stg_raw__deliveries') }}
+
+),
+
 region_names as (
 
     select * from {{ ref('stg_seeds__region_names') }}
@@ -23,12 +29,16 @@ renamed as (
     select
         -- ids
         source.submission_id,
+        {{ submission_key('source.submission_id') }} as submission_key,
         source.issue_id as linked_issue_id,
 
         -- lineage
         source.ingest_file_sha256,
+        deliveries.original_name,
         source.ingest_seq,
+        deliveries.delivery_seq,
         source.source_sheet,
+        source.source_sheet_no,
         source.source_row,
 
         -- dates
@@ -45,7 +55,8 @@ renamed as (
         region_names.region_name,
 
         -- themes
-        source.theme as theme_as_written,
+        -- a written 未分类 means "no category": no vote, no erasing
+        nullif(source.theme, '未分类') as theme_as_written,
         theme_names.theme_l1,
         theme_names.theme_l2,
 
@@ -53,10 +64,13 @@ renamed as (
         source.submitter_hash
 
     from source
+    inner join deliveries
+        on source.ingest_file_sha256 = deliveries.file_sha256
     left join region_names
         on source.region = region_names.written_name
     left join theme_names
         on source.theme = theme_names.written_name
+    where not deliveries.is_withdrawn
 
 )
 

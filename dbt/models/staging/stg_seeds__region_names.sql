@@ -12,34 +12,228 @@ aliases as (
 
 ),
 
-canonical_names as (
+counties as (
+
+    select * from {{ ref('county_regions') }}
+
+),
+
+affixes as (
+
+    select * from {{ ref('name_affixes') }}
+
+),
+
+submissions as (
+
+    select * from {{ source('raw', 'submissions') }}
+
+),
+
+spellings as (
 
     select
         regions.region_name as written_name,
         regions.region_code,
-        regions.region_name
+        1 as precedence
     from regions
 
-),
-
-alias_names as (
+    union all
 
     select
         aliases.alias as written_name,
         regions.region_code,
-        regions.region_name
+        2 as precedence
     from aliases
     inner join regions
         on aliases.region_name = regions.region_name
 
+    union all
+
+    select
+        regexp_replace(regions.region_name, '[盟市]$', '') as written_name,
+        regions.region_code,
+        3 as precedence
+    from regions
+    where regexp_matches(regions.region_name, '.[盟市]$')
+
+    union all
+
+    select
+        counties.county_name as written_name,
+        counties.region_code,
+        4 as precedence
+    from counties
+
+    union all
+
+    select
+        regexp_replace(counties.county_name, '市$', '') as written_name,
+        counties.region_code,
+        5 as precedence
+    from counties
+    where regexp_matches(counties.county_name, '.市$')
+
 ),
 
-unioned as (
+ranked_spellings as (
 
-    select * from canonical_names
+    select
+        spellings.written_name,
+        spellings.region_code,
+        rank() over (
+            partition by spellings.written_name
+            order by spellings.precedence
+        ) as spelling_rank
+    from spellings
+
+),
+
+known_names as (
+
+    select
+        ranked_spellings.written_name,
+        min(ranked_spellings.region_code) as region_code
+    from ranked_spellings
+    where ranked_spellings.spelling_rank = 1
+    group by ranked_spellings.written_name
+    having count(distinct ranked_spellings.region_code) = 1
+
+),
+
+written_values as (
+
+    select distinct submissions.region as written_value
+    from submissions
+    where
+        submissions.region is not null
+        and submissions.region not in (
+            select known_names.written_name from known_names
+        )
+
+),
+
+prefixes as (
+
+    select affixes.affix
+    from affixes
+    where affixes.applies_to = 'region' and affixes.affix_position = 'prefix'
+
+),
+
+suffixes as (
+
+    select affixes.affix
+    from affixes
+    where affixes.applies_to = 'region' and affixes.affix_position = 'suffix'
+
+),
+
+body_readings as (
+
+    select
+        written_values.written_value,
+        left(
+            written_values.written_value,
+            length(written_values.written_value) - length(suffixes.affix)
+        ) as reading,
+        1 as reading_rank
+    from written_values
+    inner join suffixes
+        on
+            ends_with(written_values.written_value, suffixes.affix)
+            and length(written_values.written_value) > length(suffixes.affix)
+
     union all
-    select * from alias_names
+
+    select
+        written_values.written_value,
+        substring(
+            written_values.written_value, length(prefixes.affix) + 1
+        ) as reading,
+        2 as reading_rank
+    from written_values
+    inner join prefixes
+        on
+            starts_with(written_values.written_value, prefixes.affix)
+            and length(written_values.written_value) > length(prefixes.affix)
+
+    union all
+
+    select
+        written_values.written_value,
+        substring(
+            written_values.written_value,
+            length(prefixes.affix) + 1,
+            length(written_values.written_value)
+            - length(prefixes.affix)
+            - length(suffixes.affix)
+        ) as reading,
+        3 as reading_rank
+    from written_values
+    inner join prefixes
+        on starts_with(written_values.written_value, prefixes.affix)
+    inner join suffixes
+        on
+            ends_with(written_values.written_value, suffixes.affix)
+            and length(written_values.written_value)
+            > length(prefixes.affix) + length(suffixes.affix)
+
+),
+
+bodies as (
+
+    select
+        body_readings.written_value as written_name,
+        known_names.region_code
+    from body_readings
+    inner join known_names
+        on body_readings.reading = known_names.written_name
+    qualify row_number() over (
+        partition by body_readings.written_value
+        order by body_readings.reading_rank asc, body_readings.reading asc
+    ) = 1
+
+),
+
+codes as (
+
+    select
+        written_values.written_value as written_name,
+        regions.region_code
+    from written_values
+    inner join regions
+        on regions.region_code = case
+            when left(written_values.written_value, 6) = '150000'
+                then '150000'
+            when substring(written_values.written_value, 3, 2) != '00'
+                then left(written_values.written_value, 4) || '00'
+        end
+    where
+        regexp_full_match(written_values.written_value, '15[0-9]{4}(0{6})?')
+
+),
+
+resolved as (
+
+    select * from known_names
+    union all
+    select * from bodies
+    union all
+    select * from codes
+
+),
+
+final as (
+
+    select
+        resolved.written_name,
+        regions.region_code,
+        regions.region_name
+    from resolved
+    inner join regions
+        on resolved.region_code = regions.region_code
 
 )
 
-select * from unioned
+select * from final

@@ -1,9 +1,12 @@
 """Write the data-quality report (HTML, Chinese) from the dbt ``quality`` views.
 
-The views (dbt/models/quality) hold only ids, counts, file names, rule codes
-and values as written for regions, themes and levels: never names, phone or
-ID-card numbers, content or quarantined row bodies. The warehouse is read
-under the writer lock, because DuckDB refuses a reader while a writer has it.
+The views (dbt/models/quality) hold only ids, counts, file names, rule codes,
+values as written for regions, themes and levels, 批示 posts, and the text
+of skipped total / footer rows with phone and ID numbers and the names after
+填表人 … masked at ingest: never submitter names, content or quarantined row
+bodies. Skipped-row text is masked once more here, so a row stored by an
+older loader cannot show a number in clear. The warehouse is read under the
+writer lock, because DuckDB refuses a reader while a writer has it.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sqmy_etl.config import SHANGHAI, Settings, today_shanghai
+from sqmy_etl.pii import redact_text
 from sqmy_etl.warehouse.db import writer_lock
 
 VIEWS = (
@@ -24,6 +28,10 @@ VIEWS = (
     "dq_unmapped_values",
     "dq_orphan_feedback",
     "dq_near_duplicate_pairs",
+    "dq_skipped_rows",
+    "dq_possible_replacements",
+    "dq_delivery_winners",
+    "dq_ambiguous_feedback_pairs",
 )
 FIELD_LABELS = {
     "region": "地区",
@@ -32,6 +40,17 @@ FIELD_LABELS = {
     "feedback_level": "批示级别",
 }
 NOTE_LABELS = {"unrecognised_sheet": "未识别的工作表"}
+SKIP_LABELS = {"total": "小计／合计行", "footer": "表尾说明行"}
+TABLE_KIND_LABELS = {"submissions": "来稿", "issues": "编发", "feedback": "批示／采用"}
+ID_KIND_LABELS = {"submission": "来稿", "issue": "期"}
+PAIR_LABELS = {
+    "post_blank": "一方未写职务",
+    "level_differs": "职务相同、级别不同",
+    "post_suffix": "职务一长一短（如 常务副主席／副主席）",
+    "several_candidates": "可与多条写法配对，未能确定",
+}
+# ids listed per group of "which delivery won": enough to find them, bounded for big runs
+WINNER_IDS_SHOWN = 200
 
 
 class QualityReportUnavailable(RuntimeError):
@@ -90,6 +109,53 @@ def _freshness(totals: dict[str, Any]) -> Freshness:
     return Freshness(last_local, days, totals["warn_after_days"])
 
 
+@dataclass(frozen=True)
+class WinnerGroup:
+    """Ids of one kind delivered in several files whose current version came from one file."""
+
+    id_kind: str
+    winning_file: str
+    other_files: str
+    ids: list[str]
+
+    @property
+    def shown_ids(self) -> str:
+        shown = "、".join(self.ids[:WINNER_IDS_SHOWN])
+        if len(self.ids) > WINNER_IDS_SHOWN:
+            return f"{shown} 等 {len(self.ids)} 个"
+        return shown
+
+
+def _winner_groups(rows: list[dict[str, Any]]) -> list[WinnerGroup]:
+    """dq_delivery_winners grouped by (kind, winning file, other files), in first-seen order.
+
+    A resent cumulative ledger makes every id a row of the view; one line per
+    group says the same thing readably.
+    """
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for row in rows:
+        key = (row["id_kind"], row["winning_file"], row["other_files"] or "")
+        groups.setdefault(key, []).append(str(row["id"]))
+    return [WinnerGroup(*key, ids) for key, ids in groups.items()]
+
+
+def _masked_skipped(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**row, "row_text": redact_text(row["row_text"])} for row in rows]
+
+
+def _kinds_named(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``issues,submissions`` → ``编发、来稿`` for dq_possible_replacements."""
+    return [
+        {
+            **row,
+            "table_kinds": "、".join(
+                TABLE_KIND_LABELS.get(kind, kind) for kind in row["table_kinds"].split(",")
+            ),
+        }
+        for row in rows
+    ]
+
+
 def render_quality_report(data: dict[str, list[dict[str, Any]]]) -> str:
     """The report as one self-contained HTML page."""
     from jinja2 import Environment, PackageLoader, select_autoescape
@@ -101,13 +167,20 @@ def render_quality_report(data: dict[str, list[dict[str, Any]]]) -> str:
         lstrip_blocks=True,
     )
     totals = data["dq_ingest_freshness"][0]
+    views = {view: rows for view, rows in data.items() if view != "dq_ingest_freshness"}
+    views["dq_skipped_rows"] = _masked_skipped(views["dq_skipped_rows"])
+    views["dq_possible_replacements"] = _kinds_named(views["dq_possible_replacements"])
     return env.get_template("quality.html.j2").render(
         today=today_shanghai(),
         totals=totals,
         freshness=_freshness(totals),
         field_labels=FIELD_LABELS,
         note_labels=NOTE_LABELS,
-        **{view: rows for view, rows in data.items() if view != "dq_ingest_freshness"},
+        skip_labels=SKIP_LABELS,
+        id_kind_labels=ID_KIND_LABELS,
+        pair_labels=PAIR_LABELS,
+        winner_groups=_winner_groups(views.pop("dq_delivery_winners")),
+        **views,
     )
 
 

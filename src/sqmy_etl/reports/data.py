@@ -126,7 +126,12 @@ class SectorCounts:
 
 @dataclass(frozen=True)
 class UnitCounts:
-    """A submitting unit (界别 or 盟市政协) and the period's issues built on its submissions."""
+    """A submitting unit (界别 or 盟市政协) and the period's issues built on its submissions.
+
+    A unit is credited with an issue when at least one of the issue's sources
+    is its submission: once per issue however many of its submissions the issue
+    merged, and once for every issue a submission went into.
+    """
 
     unit: str
     issues_published: int
@@ -256,12 +261,14 @@ def _require_tables(con: duckdb.DuckDBPyConnection) -> None:
         "mart_region_summary",
         "fct_submissions",
         "fct_issues",
+        "fct_issue_sources",
         "dim_theme",
     }
     missing = sorted(needed - _table_names(con))
     if missing:
         raise ReportError(
-            f"published marts lack {', '.join(missing)}; run `sqmy transform` to publish them"
+            f"发布库缺少 {'、'.join(missing)}，请先运行 sqmy transform 发布数据集市"
+            f" / published marts lack {', '.join(missing)}; run `sqmy transform` to publish them"
         )
 
 
@@ -360,16 +367,21 @@ def _sectors(con: duckdb.DuckDBPyConnection, period: Period) -> list[SectorCount
 
 
 def _top_units(con: duckdb.DuckDBPyConnection, period: Period) -> list[UnitCounts]:
-    """Units, never people: a 盟市政协 is named by its region, any other unit by its 界别."""
+    """Units, never people: a 盟市政协 is named by its region, any other unit by its 界别.
+
+    Issues come from the issue → source bridge, not ``fct_submissions.issue_id``
+    (a submission's earliest issue only), so a submission published in several
+    issues credits its unit with each of them.
+    """
     rows = con.execute(
         """
         WITH units AS (
             SELECT DISTINCT
-                   CASE WHEN sector = ? AND region_name <> ? THEN region_name || '政协'
-                        ELSE coalesce(sector, ?) END AS unit,
-                   issue_id
-            FROM fct_submissions
-            WHERE issue_id IS NOT NULL
+                   CASE WHEN s.sector = ? AND s.region_name <> ? THEN s.region_name || '政协'
+                        ELSE coalesce(s.sector, ?) END AS unit,
+                   b.issue_id
+            FROM fct_issue_sources AS b
+            JOIN fct_submissions AS s ON s.submission_id = b.submission_id
         )
         SELECT u.unit,
                count(*) AS published,

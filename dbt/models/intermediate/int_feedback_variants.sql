@@ -1,0 +1,71 @@
+with
+
+matched as (
+
+    select * from {{ ref('int_feedback_matched_to_issues') }}
+
+),
+
+split as (
+
+    select
+        matched.*,
+        coalesce(matched.level, matched.level_as_written) as level_key,
+        {{ post_body('matched.post') }} as post_body,
+        {{ post_core('matched.post') }} as post_core
+    from matched
+    where not matched.is_orphan
+
+),
+
+variants as (
+
+    select
+        -- ids
+        concat_ws(
+            '|',
+            split.issue_id,
+            split.feedback_type,
+            cast(split.feedback_date as varchar),
+            coalesce(split.level_key, ''),
+            coalesce(split.post_body, ''),
+            coalesce(split.post_core, '')
+        ) as variant_id,
+        split.issue_id,
+
+        -- dates
+        split.feedback_date,
+
+        -- categories
+        split.feedback_type,
+        split.level_key,
+        any_value(split.level) as level,
+        any_value(split.level_rank) as level_rank,
+        min(split.level_as_written) as level_as_written,
+
+        -- post: the longest spelling is the one shown
+        split.post_body,
+        split.post_core,
+        first(
+            split.post order by length(split.post) desc, split.post asc
+        ) as post,
+
+        -- deliveries
+        count(*) as delivery_count,
+        min(split.ingest_seq) as first_ingest_seq,
+        string_agg(
+            distinct split.original_name, '、' order by split.original_name
+        ) as file_names
+
+    from split
+    group by
+        split.issue_id,
+        split.feedback_type,
+        split.feedback_date,
+        split.level_key,
+        split.post_body,
+        split.post_core
+
+)
+
+select * from variants
