@@ -7,6 +7,7 @@ truth the generator computed from its own model of the world.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
@@ -59,6 +60,41 @@ def test_quarantine_holds_exactly_the_planted_bad_rows(pipeline: dict) -> None:
     )
     assert got == want
     assert all(r["reason"] for r in rows)
+
+
+def test_skipped_rows_are_exactly_the_planted_totals_and_footers(pipeline: dict) -> None:
+    """raw.skipped_rows lists each 小计 / 合计 row and footer line of the truth — same file,
+    sheet, row and reason — and no other; no mobile number stands in clear in their text."""
+    rows = fetch_dicts(
+        pipeline["warehouse"],
+        "SELECT original_name, source_sheet, source_row, why, row_text FROM raw.skipped_rows "
+        "WHERE why IN ('total', 'footer')",
+    )
+    got = Counter((r["original_name"], r["source_sheet"], r["source_row"], r["why"]) for r in rows)
+    want = Counter(
+        (s["file"], s["sheet"], s["row"], s["why"]) for s in pipeline["truth"]["skipped"]
+    )
+    assert got == want
+    assert not [r["row_text"] for r in rows if re.search(r"1\d{10}", r["row_text"])]
+
+
+def test_replaced_deliveries_are_the_truths(pipeline: dict) -> None:
+    """The deliveries whose latest change is 'replaced' are exactly the truth's, each replaced
+    by the file the truth names; nothing else stopped counting."""
+    rows = fetch_dicts(
+        pipeline["warehouse"],
+        """SELECT file, by_file, change FROM (
+               SELECT f.original_name AS file, b.original_name AS by_file, c.change,
+                      row_number() OVER (PARTITION BY c.file_sha256
+                                         ORDER BY c.ingest_seq DESC) AS latest
+               FROM raw.delivery_changes AS c
+               JOIN raw.ingest_files AS f ON f.file_sha256 = c.file_sha256
+               LEFT JOIN raw.ingest_files AS b ON b.file_sha256 = c.by_file_sha256)
+           WHERE latest = 1 AND change <> 'redelivered'""",
+    )
+    got = sorted((r["file"], r["by_file"], r["change"]) for r in rows)
+    want = sorted((r["file"], r["by"], "replaced") for r in pipeline["truth"]["replaced"])
+    assert got == want
 
 
 def test_rejected_files_have_reasons(pipeline: dict) -> None:

@@ -1,24 +1,30 @@
 """What one office delivers: which files, which rows go where, and in what shape.
 
 ``Plan`` holds what every delivery shares (turning a submission, issue or
-批示 into cells; the 政协云 JSON object; reporting each written row to the
-truth). ``StandardPlan`` is a tidy office: an Excel 来稿台账 per quarter, the
-编发台账, part of the submissions again in the 政协云 export, and the 批示台账
-as CSV — or every ledger in one format with ``fmt``.
+批示 into cells; the 政协云 JSON object; telling the truth which model fact
+each counting row delivered). ``StandardPlan`` is a tidy office: an Excel
+来稿台账 per quarter, the 编发台账, part of the submissions again in the
+政协云 export, and the 批示台账 as CSV — or every ledger in one format with
+``fmt``.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import date
 from pathlib import Path
 from random import Random
 from typing import Any
 
 from sqmy_etl.synth.forms import Cell, write_date, write_issue_no
-from sqmy_etl.synth.model import Feedback, Issue, Submission, World, theme_key
-from sqmy_etl.synth.truth import Truth, Version
-from sqmy_etl.synth.writers import CsvTable, JsonExport, OutFile, Table, XlsxBook
+from sqmy_etl.synth.model import Issue, Submission, World, theme_key, themes
+from sqmy_etl.synth.truth import Truth
+from sqmy_etl.synth.writers import (
+    CsvTable,
+    JsonExport,
+    OutFile,
+    Table,
+    XlsxBook,
+    stamp_delivery_order,
+)
 
 SUBMISSION_HEADERS = {
     "serial": "序号",
@@ -69,16 +75,13 @@ class Plan:
         self.files.append(file)
         return file
 
-    def platform_feedback(
-        self, rng: Random, share: float
-    ) -> tuple[set[int], dict[int, list[Feedback]]]:
+    def platform_feedback(self, rng: Random, share: float) -> tuple[set[int], dict[int, list[int]]]:
         """Which 批示/采用 the 政协云 platform recorded (indices into world.feedback), and
         those grouped by issue for nesting in the export."""
         known = {j for j in range(len(self.world.feedback)) if rng.random() < share}
-        by_issue: dict[int, list[Feedback]] = {}
+        by_issue: dict[int, list[int]] = {}
         for j in sorted(known):
-            fb = self.world.feedback[j]
-            by_issue.setdefault(fb.issue, []).append(fb)
+            by_issue.setdefault(self.world.feedback[j].issue, []).append(j)
         return known, by_issue
 
     # ---- cells ------------------------------------------------------------
@@ -90,6 +93,7 @@ class Plan:
             "submission_id": sub.submission_id,
             "title": sub.title,
             "submitter": sub.submitter,
+            "unit": sub.unit,
             "sector": sub.sector,
             "region": sub.region,
             "received_date": write_date(date_form, sub.received_at),
@@ -110,7 +114,8 @@ class Plan:
             "source_submissions": sep.join(self.world.submission_id(i) for i in issue.sources),
         }
 
-    def feedback_cells(self, fb: Feedback, no_form: str, date_form: str) -> dict[str, Cell]:
+    def feedback_cells(self, j: int, no_form: str, date_form: str) -> dict[str, Cell]:
+        fb = self.world.feedback[j]
         return {
             "issue_no": write_issue_no(no_form, self.world.year, self.world.issues[fb.issue].seq),
             "feedback_type": fb.kind,
@@ -121,7 +126,7 @@ class Plan:
         }
 
     def json_object(
-        self, sub: Submission, feedback: list[Feedback], received_form: str
+        self, sub: Submission, feedback: list[int], received_form: str
     ) -> dict[str, Any]:
         obj: dict[str, Any] = {
             "id": sub.submission_id,
@@ -150,76 +155,45 @@ class Plan:
                     "date": write_date("iso", fb.day),
                     "summary": fb.summary,
                 }
-                for fb in feedback
+                for fb in (self.world.feedback[j] for j in feedback)
             ]
         return obj
 
     # ---- writing and reporting ----------------------------------------------
 
-    def put_submission(self, table: Table, cells: dict[str, Cell]) -> Version:
-        row = table.write(cells)
-        return Version(
-            table.out.name, table.index, row, _text(cells.get("region")), _text(cells.get("theme"))
-        )
-
     def put_json(
-        self, export: JsonExport, obj: dict[str, Any], truth: Truth, issue: Issue | None
-    ) -> Version:
-        """Write one export object and report its issue and feedback rows."""
+        self, export: JsonExport, obj: dict[str, Any], truth: Truth, issue: int, feedback: list[int]
+    ) -> int:
+        """Write one export object; its nested ``issue`` and ``feedback`` (model indices of
+        ``obj["issue"]`` and ``obj["feedback"]``) are delivered facts. Returns the record."""
         record = export.write(obj)
-        year = self.world.year
-        if issue is not None:
-            truth.issue(export.name, 0, record, self.world.issue_id(issue), issue.published)
-        for fb in obj.get("feedback") or ():
-            truth.feedback_row(
-                year, issue.seq, fb["type"], fb["level"], fb["post"], _day(fb["date"])
-            )
-        issue_id = self.world.issue_id(issue) if issue is not None else None
-        return Version(export.name, 0, record, obj.get("region"), obj.get("theme"), issue_id)
+        if obj.get("issue"):
+            truth.issue(issue)
+        for j in feedback:
+            truth.feedback(j)
+        return record
 
-    def put_issue(self, table: Table, issue: Issue, cells: dict[str, Cell], truth: Truth) -> None:
+    def put_issue(self, table: Table, issue: int, cells: dict[str, Cell], truth: Truth) -> int:
         row = table.write(cells)
-        sources = cells.get("source_submissions")
-        truth.issue(
-            table.out.name,
-            table.index,
-            row,
-            self.world.issue_id(issue),
-            issue.published,
-            _text(cells.get("issue_theme")) if "issue_theme" in table.headers else None,
-            _split(sources) if sources and "source_submissions" in table.headers else None,
-        )
+        truth.issue(issue)
+        return row
 
-    def put_feedback(
-        self, table: Table, fb: Feedback, cells: dict[str, Cell], truth: Truth
-    ) -> None:
-        table.write(cells)
-        yearful = isinstance(cells["issue_no"], str) and "年" in cells["issue_no"]
-        seq = self.world.issues[fb.issue].seq
-        truth.feedback_row(
-            self.world.year if yearful else None,
-            seq,
-            _text(cells.get("feedback_type")),
-            fb.level,
-            fb.post,
-            fb.day,
-        )
+    def put_feedback(self, table: Table, j: int, cells: dict[str, Cell], truth: Truth) -> int:
+        row = table.write(cells)
+        truth.feedback(j)
+        return row
+
+    def report_submission(self, sub: Submission, truth: Truth) -> None:
+        """The submission as the model has it: its own region and theme are current."""
+        truth.submission(sub.index, sub.received_at.date(), sub.region, themes()[sub.theme][0])
 
     def close(self) -> None:
         for f in self.files:
             f.close()
 
-
-def _text(value: Cell) -> str | None:
-    return None if value is None else str(value)
-
-
-def _split(listed: Cell) -> list[str]:
-    return [s for s in re.split(r"[,，、;；\s]+", str(listed)) if s]
-
-
-def _day(iso: str) -> date:
-    return date.fromisoformat(iso[:10])
+    def stamp(self) -> None:
+        """Modification times in delivery order (the order files were added)."""
+        stamp_delivery_order(self.files)
 
 
 class StandardPlan(Plan):
@@ -274,27 +248,26 @@ class StandardPlan(Plan):
         return self.add(CsvTable(self.out / name, kind, headers, encoding=self.encoding))
 
     def emit_submission(self, sub: Submission, truth: Truth) -> None:
-        versions = []
         online = self.json is not None and (self.fmt == "json" or self.rng.random() < ONLINE_SHARE)
         paper = self.fmt != "json" and not (online and self.rng.random() < ONLINE_ONLY)
         if paper:
             sheet = self.ledger_sheets[(sub.received_at.month - 1) // 3 % len(self.ledger_sheets)]
             form = "iso" if isinstance(sheet, CsvTable) else "excel_date"
-            versions.append(self.put_submission(sheet, self.submission_cells(sheet, sub, form)))
+            sheet.write(self.submission_cells(sheet, sub, form))
         if online:
-            issue = self.world.issues[sub.issue] if sub.issue >= 0 else None
-            obj = self.json_object(sub, self.by_issue.get(sub.issue, []), "iso_offset")
-            versions.append(self.put_json(self.json, obj, truth, issue))
-            if issue is not None:
+            nested = self.by_issue.get(sub.issue, []) if sub.issue >= 0 else []
+            obj = self.json_object(sub, nested, "iso_offset")
+            self.put_json(self.json, obj, truth, sub.issue, nested)
+            if sub.issue >= 0:
                 self.json_issues.add(sub.issue)
-        truth.submission(sub.index, sub.received_at.date(), versions)
+        self.report_submission(sub, truth)
 
     def finish(self, truth: Truth) -> None:
         if self.issue_table is not None:
             xlsx = not isinstance(self.issue_table, CsvTable)
-            for issue in self.world.issues:
+            for i, issue in enumerate(self.world.issues):
                 cells = self.issue_cells(issue, "full", "excel_date" if xlsx else "iso")
-                self.put_issue(self.issue_table, issue, cells, truth)
+                self.put_issue(self.issue_table, i, cells, truth)
             if xlsx:
                 self.issue_table.total("issue_title", f"共{len(self.world.issues)}期")
         if self.feedback_table is not None:
@@ -304,7 +277,7 @@ class StandardPlan(Plan):
                 if in_json and self.rng.random() < LEDGER_SKIPS_JSON_FEEDBACK:
                     continue
                 self.put_feedback(
-                    self.feedback_table, fb, self.feedback_cells(fb, "full", form), truth
+                    self.feedback_table, j, self.feedback_cells(j, "full", form), truth
                 )
         for sheet in self.ledger_sheets:
             if not isinstance(sheet, CsvTable):

@@ -52,6 +52,7 @@ def generate_ledgers(
     for submission in world.iter_submissions():
         plan.emit_submission(submission, truth)
     plan.finish(truth)
+    plan.stamp()
     summary = truth.summarise(plan.files, messy)
     summary["planted"] = plan.planted
     return write_truth(out / "truth.json", summary)

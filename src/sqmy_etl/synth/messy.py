@@ -1,13 +1,20 @@
 """A messy office: every quirk of CONTRACT.md §1 planted a known number of times.
 
-Header synonyms spread over sheets and files (with full-width characters,
-spaces, ``*`` and ``(必填)``), every date and issue-number form, region and
-theme aliases and unknown values, blank and 合计 rows, a hidden sheet, a 1904
-workbook, BOM / GB18030 / tab-separated CSV, JSON and JSONL, re-deliveries,
-corrections, a feedback ledger that sorts before the issue ledger, bad rows
-and bad files. Every planted bad row is recorded where it was written (file,
-sheet, row, rule); every good row is reported to the truth as written, so the
-expected figures follow from the files themselves.
+Header synonyms spread over sheets and files (``messy_headers``), every date
+and issue-number form (with ``（总第N期）``), region and theme written forms
+(aliases, ``锡林郭勒``, ``赤峰市政协``, counties, GB/T 2260 codes, ``民生类``,
+``民生/教育`` …) and unknown values, blank, 小计 and 合计 rows and footer lines,
+a hidden sheet, a 1904 workbook, a running-number 编号 before the id, a
+two-row grouped header, an 编发台账 listing each source with its 来稿日期, an
+issue whose 期号 is merged over its sources' rows, a combined 编发及批示台账
+re-sent in full to replace an earlier copy (one 批示 row deleted, one 期号
+typo fixed), the same 批示 written two ways, re-typed ids, BOM / GB18030 /
+tab-separated CSV, JSON and JSONL, corrections, bad rows and bad files.
+
+Every planted bad or skipped row is recorded where it was written; for every
+counting row the truth is told which model fact it delivered and what the
+generator decided that fact is (see ``truth``). Issue-ledger layouts live in
+``messy_issues``.
 """
 
 from __future__ import annotations
@@ -21,164 +28,37 @@ from random import Random
 from typing import Any
 
 from sqmy_etl import reference
-from sqmy_etl.synth.deliveries import (
-    JSON_KNOWN_FEEDBACK,
-    OFFICE,
-    QUARTERS,
-    SUBMISSION_HEADERS,
-    Plan,
-)
+from sqmy_etl.synth.deliveries import JSON_KNOWN_FEEDBACK, OFFICE, QUARTERS, SUBMISSION_HEADERS
 from sqmy_etl.synth.forms import Cell, write_date, write_issue_no
-from sqmy_etl.synth.model import ADOPTION, Issue, Submission, World, theme_key, themes
-from sqmy_etl.synth.truth import Truth, Version
+from sqmy_etl.synth.messy_headers import (
+    H_ADOPTIONS,
+    H_CORRECTION,
+    H_COUNTY,
+    H_ENGLISH,
+    H_FEEDBACK_1,
+    H_FEEDBACK_2,
+    H_FEEDBACK_EN,
+    H_FORWARDED,
+    H_LEAGUE,
+    H_Q1,
+    H_Q2,
+    H_Q3,
+    H_Q4,
+    Q4_GROUPS,
+)
+from sqmy_etl.synth.messy_issues import IssueLedgers
+from sqmy_etl.synth.model import ADOPTION, BATCH, Submission, World, theme_key, themes
+from sqmy_etl.synth.truth import Truth
 from sqmy_etl.synth.writers import CsvTable, JsonExport, Table, XlsxBook, write_bytes
+from sqmy_etl.synth.written import (
+    L1_FORMS,
+    REGION_FORMS,
+    THEME_FORMS,
+    UNKNOWN_REGIONS,
+    UNKNOWN_THEMES,
+    id_variant,
+)
 
-# --- headers: between them every synonym of CONTRACT.md §1 --------------------
-H_Q2 = {
-    "serial": "序号",
-    "submission_id": "来稿编号",
-    "title": "题目",
-    "submitter": "作者",
-    "sector": "所属界别",
-    "region": "地区",
-    "received_date": "来稿日期",
-    "theme": "主题",
-    "content": "主要内容",
-    "phone": "手机",
-    "id_card": "身份证号码",
-}
-H_Q3 = {
-    "serial": "序号",
-    "submission_id": "编号",
-    "title": "信息标题",
-    "submitter": "反映人",
-    "sector": "界别",
-    "region": "所属盟市",
-    "received_date": "报送日期",
-    "theme": "类别",
-    "content": "正文",
-    "phone": "电话",
-    "id_card": "身份证号",
-}
-H_Q4 = {
-    "submission_id": "稿号＊",
-    "title": "标题（必填）",
-    "submitter": " 报送人 ",
-    "sector": "界　别",
-    "region": "盟市",
-    "received_date": "收稿日期 *",
-    "theme": "分类",
-    "content": "内容",
-    "phone": "联系电话",
-    "id_card": "身份证号",
-}
-H_FORWARDED = {
-    "submission_id": "稿件编号",
-    "title": "标题",
-    "submitter": "报送单位",
-    "sector": "界别",
-    "region": "来源地区",
-    "received_date": "收稿日期",
-    "theme": "主题分类",
-    "content": "内 容 摘 要",
-    "phone": "联系电话",
-}
-H_COUNTY = {
-    "submission_id": "稿件编号",
-    "title": "题目",
-    "submitter": "反映人",
-    "sector": "界别",
-    "region": "来源地区",
-    "received_date": "报送日期",
-    "theme": "分类",
-    "content": "内容",
-    "phone": "电话",
-}
-H_CORRECTION = {
-    "submission_id": "稿件编号(必填)",
-    "title": "标题",
-    "submitter": "报送人",
-    "sector": "界别",
-    "region": "盟市",
-    "received_date": "收稿日期",
-    "theme": "主题分类",
-    "content": "内容摘要",
-}
-H_ENGLISH = {
-    "submission_id": "id",
-    "title": "title",
-    "submitter": "submitter",
-    "sector": "sector",
-    "region": "region",
-    "received_date": "received_at",
-    "theme": "theme",
-    "content": "content",
-    "phone": "ｐｈｏｎｅ",
-}
-H_ISSUES_H1 = {
-    "issue_no": "期号",
-    "published_date": "编发日期",
-    "issue_title": "标题",
-    "issue_theme": "分类",
-    "source_submissions": "采用稿件编号",
-}
-H_ISSUES_H2 = {
-    "issue_no": "编发期号",
-    "published_date": "刊发日期",
-    "issue_title": "标题",
-    "issue_theme": "类别",
-    "source_submissions": "来源稿件",
-}
-H_ISSUES_FIX = {
-    "issue_no": "期数",
-    "published_date": "印发日期",
-    "issue_title": "标题",
-    "issue_theme": "主题分类",
-    "source_submissions": "稿件编号",
-}
-H_FEEDBACK_1 = {
-    "issue_no": "期号*",
-    "feedback_type": "类型",
-    "level": "批示级别",
-    "post": "批示领导职务",
-    "feedback_date": "批示日期",
-    "summary": "批示内容",
-}
-H_FEEDBACK_2 = {
-    "issue_no": "编发期号",
-    "feedback_type": "反馈类型",
-    "level": "领导级别",
-    "post": "领导职务",
-    "feedback_date": "反馈日期",
-    "summary": "批示摘要",
-}
-H_ADOPTIONS = {
-    "issue_no": "期数",
-    "feedback_type": "类型",
-    "level": "级别",
-    "post": "职务",
-    "feedback_date": "采用日期",
-    "summary": "内容",
-}
-H_LEAGUE = {
-    "issue_no": "期号",
-    "feedback_type": "类型",
-    "level": "级别",
-    "post": "职务",
-    "feedback_date": "日期",
-    "summary": "批示内容",
-}
-H_FEEDBACK_EN = {
-    "issue_no": "issue.no",
-    "feedback_type": "type",
-    "level": "level",
-    "post": "post",
-    "feedback_date": "date",
-    "summary": "summary",
-}
-# places the region list does not know, with the 盟市 they lie in (None: outside the region)
-UNKNOWN_REGIONS = {"满洲里市": "呼伦贝尔市", "二连浩特市": "锡林郭勒盟", "区外": None}
-UNKNOWN_THEMES = ("综合", "其它")
 # {y} is the ledger year: a mistyped day, a typo'd century, a clerk's 不详
 BAD_DATES = {
     "invalid_date": ("{y}-02-30", "不详", "{y}年13月5日", "{y}/13/02", "{y}-09-31"),
@@ -190,39 +70,32 @@ NOTES = [
     "2. 收稿日期以信息处签收日期为准。",
     "3. 主题分类按《社情民意信息分类目录》填写。",
 ]
+# the last submission of the year is titled like a total, and is data all the same
+TOTAL_LIKE_TITLE = "总计三方面问题：{title}"
+# one 批示 as the export writes it and as a clerk shortens it in the ledger
+TWO_FORMS_POST, TWO_FORMS_SHORT = "自治区政府副主席", "副主席"
+ADOPTION_WORDS = ("采纳", "录用")  # what some clerks write for 采用
 
 
-class MessyPlan(Plan):
-    """Sixteen deliveries of one year, each with its own quirks (see the module docstring)."""
+class MessyPlan(IssueLedgers):
+    """Nineteen deliveries of one year, each with its own quirks (see the module docstring)."""
 
     def __init__(self, world: World, out: Path, encoding: str) -> None:
         super().__init__(world, out)
         self.rng = Random(f"{world.seed}:messy")
         self._open_files(world.year, encoding)
-        self._choose_issues()
+        self.choose_issues()
         self._plant_schedule()
-        issue_id = world.issue_id
-        self.planted = {
-            "issues_without_theme": sorted(issue_id(world.issues[s - 1]) for s in self.blank_theme),
-            "issue_theme_filled_later": sorted(
-                issue_id(world.issues[s - 1]) for s in self.filled_later
-            ),
-            "written_variants": [],
-            "corrected_submissions": [],
-            "redelivered_submissions": [],
-            "redelivered_json_objects": [],
+        self.region_forms = {name: list(forms) for name, forms in REGION_FORMS.items()}
+        self.theme_forms = {
+            name: list(forms) for name, forms in {**THEME_FORMS, **L1_FORMS}.items()
         }
-        self.region_aliases: dict[str, list[str]] = {}
-        for alias, name in reference.region_aliases().items():
-            self.region_aliases.setdefault(name, []).append(alias)
-        self.theme_aliases: dict[str, list[str]] = {}
-        for alias, name in reference.theme_aliases().items():
-            self.theme_aliases.setdefault(name, []).append(alias)
-        self.unknown_regions = dict(UNKNOWN_REGIONS)
+        self.unknown_regions = list(UNKNOWN_REGIONS)
         self.unknown_themes = list(UNKNOWN_THEMES)
         self.l1_names_left = 6
         self.corrections_left, self.redeliveries_left, self.json_repeats_left = 12, 10, 10
         self.minus5_left = 1
+        self.id_variants = 0
         self.bad_dates = {
             rule: cycle([v.format(y=world.year) for v in values])
             for rule, values in BAD_DATES.items()
@@ -230,6 +103,11 @@ class MessyPlan(Plan):
         self.fresh_submission = world.size
         self.fresh_issue = len(world.issues)
         _, self.by_issue = self.platform_feedback(self.rng, JSON_KNOWN_FEEDBACK)
+        self.json_written: set[int] = set()  # 批示 / 采用 nested in some exported object
+        self.near_duplicates = set(world.near_duplicates) | set(world.near_duplicates.values())
+        self.last_submission = world.size - 1
+        self.protected.add(self.last_submission)
+        self.month_rows: dict[int, tuple[int, int]] = {}  # table → (month, rows that month)
 
     def _open_files(self, y: int, encoding: str) -> None:
         out = self.out
@@ -239,11 +117,13 @@ class MessyPlan(Plan):
                 out / f"01_{y}年批示台账_第一批.csv", "feedback", H_FEEDBACK_1, encoding="utf-8-sig"
             )
         )
-        ledger = self.add(XlsxBook(out / f"02_{y}年社情民意信息来稿台账.xlsx"))
-        heads = (SUBMISSION_HEADERS, H_Q2, H_Q3, H_Q4)
+        ledger = self.add(
+            XlsxBook(out / f"02_{y}年社情民意信息来稿台账.xlsx", constant_memory=False)
+        )
+        heads = ((H_Q1, None), (H_Q2, None), (H_Q3, None), (H_Q4, Q4_GROUPS))
         self.quarters = [
-            ledger.sheet(q, "submissions", h, ledger_titles)
-            for q, h in zip(QUARTERS, heads, strict=True)
+            ledger.sheet(q, "submissions", h, ledger_titles, groups=groups)
+            for q, (h, groups) in zip(QUARTERS, heads, strict=True)
         ]
         self.backfill = ledger.sheet(
             "补录", "submissions", SUBMISSION_HEADERS, ledger_titles, hidden=True
@@ -253,12 +133,7 @@ class MessyPlan(Plan):
         self.forwarded = forwarded.sheet(
             "转报来稿", "submissions", H_FORWARDED, (f"{y}年盟市政协转报社情民意信息",)
         )
-        issues = self.add(XlsxBook(out / f"04_{y}年社情民意信息编发台账.xlsx"))
-        issue_titles = (f"{y}年《社情民意》编发台账",)
-        self.halves = [
-            issues.sheet("上半年", "issues", H_ISSUES_H1, issue_titles),
-            issues.sheet("下半年", "issues", H_ISSUES_H2, issue_titles),
-        ]
+        self.open_issue_ledger(out / f"04_{y}年社情民意信息编发台账.xlsx")
         self.export = self.add(JsonExport(out / f"05_政协云导出_{y}.json"))
         self.increment = self.add(
             JsonExport(out / f"06_政协云导出_{y}_四季度增量.jsonl", lines=True)
@@ -283,30 +158,14 @@ class MessyPlan(Plan):
         self.corrections = self.add(XlsxBook(out / f"10_{y}年来稿台账_更正.xlsx")).sheet(
             "更正", "submissions", H_CORRECTION, (f"{y}年来稿台账更正（以此为准）",)
         )
-        self.issue_fix = self.add(XlsxBook(out / f"11_{y}年编发台账_更正.xlsx")).sheet(
-            "更正", "issues", H_ISSUES_FIX, (f"{y}年编发台账更正（补充分类）",)
-        )
+        self.open_issue_fix(out / f"11_{y}年编发台账_更正.xlsx")
         self.english = self.add(
             CsvTable(out / f"12_政协云来稿导出_{y}.csv", "submissions", H_ENGLISH, delimiter="\t")
         )
         self.fb_english = self.add(
             CsvTable(out / f"13_政协云批示导出_{y}.csv", "feedback", H_FEEDBACK_EN)
         )
-
-    # ---- planning -----------------------------------------------------------
-
-    def _choose_issues(self) -> None:
-        """Issues whose 分类 is left blank; half are filled in by the re-sent ledger."""
-        issues = self.world.issues
-        mixed = [x.seq for x in issues if len({self.world.theme[i] for i in x.sources}) > 1]
-        plain = [x.seq for x in issues if x.seq not in set(mixed)]
-        self.filled_later = set(self.rng.sample(plain, 6))
-        rest = [seq for seq in plain if seq not in self.filled_later]
-        self.blank_theme = set(mixed[:5]) | self.filled_later | set(self.rng.sample(rest, 3))
-        self.resent_unchanged = set(
-            self.rng.sample([s for s in rest if s not in self.blank_theme], 4)
-        )
-        self.protected = {i for x in issues if x.seq in self.blank_theme for i in x.sources}
+        self.open_combined(out / f"14_{y}年四季度编发及批示台账")
 
     def _plant_schedule(self) -> None:
         """Bad rows: (written after the n-th good row of the table, rule)."""
@@ -359,7 +218,7 @@ class MessyPlan(Plan):
         if kind == "issues":
             self.fresh_issue += 1
             bad["issue_no"] = write_issue_no("full", self.world.year, self.fresh_issue)
-            bad["source_submissions"] = None
+            bad["source_submissions"] = bad["received_date"] = None
         if rule == "missing_id":
             bad["submission_id" if kind == "submissions" else "issue_no"] = None
         elif rule == "invalid_issue_no":
@@ -372,7 +231,7 @@ class MessyPlan(Plan):
             bad["feedback_type"] = "转办" if bad.get("feedback_type") == ADOPTION else "圈阅"
         return bad
 
-    def _after(self, table: Table, cells: dict[str, Cell]) -> None:
+    def after(self, table: Table, cells: dict[str, Cell]) -> None:
         """Bookkeeping after a good row: plant the bad and blank rows due at this point."""
         key = id(table)
         n = self.written[key] = self.written.get(key, 0) + 1
@@ -401,7 +260,7 @@ class MessyPlan(Plan):
 
     # ---- submissions ----------------------------------------------------------
 
-    def _date_form(self, table: Table, sub: Submission) -> str:
+    def _date_form(self, table: Table) -> str:
         if table is self.quarters[0] or table is self.backfill:
             return "excel_datetime" if self.rng.random() < 0.1 else "excel_date"
         if table is self.quarters[1]:
@@ -418,26 +277,29 @@ class MessyPlan(Plan):
             return self.rng.choice(("iso_naive", "iso_time"))
         return "iso"
 
-    def _vary(self, cells: dict[str, Cell], sub: Submission, single: bool) -> None:
-        """Write the region and theme the way this clerk would: alias, old name, level-1 name."""
+    def _vary(
+        self, cells: dict[str, Cell], sub: Submission, single: bool, meant: tuple[str, str]
+    ) -> tuple[str, str]:
+        """Write the region and theme the way this clerk would (a written form, an unknown
+        value, a level-1 name); returns the (region, theme_l1) the cells now mean."""
+        region, theme_l1 = meant
         l1, l2 = themes()[sub.theme]
-        pending = self.region_aliases.get(sub.region)
-        unknown = next(
-            (u for u, inside in self.unknown_regions.items() if inside in (None, sub.region)), None
-        )
-        if single and unknown:
-            cells["region"] = unknown
-            del self.unknown_regions[unknown]
-        elif pending and self.rng.random() < 0.5:
-            cells["region"] = pending.pop(0)
-        aliases = self.theme_aliases.get(l2 or "") or self.theme_aliases.get(l1)
+        forms = self.region_forms.get(sub.region)
+        if single and self.unknown_regions:
+            cells["region"] = self.unknown_regions.pop(0)
+            region = reference.UNKNOWN_REGION
+        elif forms and self.rng.random() < 0.5:
+            cells["region"] = forms.pop(0)
+        theme_forms = self.theme_forms.get(l2 or "") or self.theme_forms.get(l1)
         if single and self.unknown_themes and not self.unknown_regions:
             cells["theme"] = self.unknown_themes.pop(0)
-        elif aliases and self.rng.random() < 0.5:
-            cells["theme"] = aliases.pop(0)
+            theme_l1 = reference.UNCLASSIFIED_THEME
+        elif theme_forms and self.rng.random() < 0.5:
+            cells["theme"] = theme_forms.pop(0)
         elif l2 and self.l1_names_left and self.rng.random() < 0.02:
             self.l1_names_left -= 1
             cells["theme"] = l1
+        return region, theme_l1
 
     def _note_variants(self, table: Table, cells: dict[str, Cell], sub: Submission) -> None:
         for field, plain in (("region", sub.region), ("theme", theme_key(sub.theme))):
@@ -459,6 +321,8 @@ class MessyPlan(Plan):
         at = sub.received_at
         if (at.month, at.day, at.hour) < (1, 1, 2):
             return [], export  # the New Year's midnight one: only the platform has it
+        if sub.index == self.last_submission:
+            return [self.quarters[3]], None  # the last data row of the 四季度 sheet
         if sub.sector == "盟市政协":
             return [self.forwarded], None
         r = self.rng.random()
@@ -473,58 +337,98 @@ class MessyPlan(Plan):
         )
         return [sheet], export if self.rng.random() < 0.4 else None
 
+    def _subtotal_before(self, table: Table, month: int) -> None:
+        """The 一季度 sheet closes each month with a 小计 row: before the next month's first
+        row, and after the quarter's last row (``_close_ledgers``)."""
+        if table is not self.quarters[0]:
+            return
+        last, rows = self.month_rows.get(id(table), (month, 0))
+        if last != month:
+            table.total("title", f"{last}月 共{rows}篇", label="小计")
+            rows = 0
+        self.month_rows[id(table)] = (month, rows + 1)
+
     def emit_submission(self, sub: Submission, truth: Truth) -> None:
         tables, export = self._route(sub)
         protected = sub.index in self.protected
         single = len(tables) == 1 and export is None and sub.issue < 0 and not protected
-        versions: list[Version] = []
+        recorded = self.recorded_theme.get(sub.index)
+        meant = (sub.region, recorded[1] if recorded else themes()[sub.theme][0])
         for table in tables:
-            cells = self.submission_cells(table, sub, self._date_form(table, sub))
+            cells = self.submission_cells(table, sub, self._date_form(table))
+            if recorded:
+                cells["theme"] = recorded[0]
+            if sub.index == self.last_submission:
+                cells["title"] = TOTAL_LIKE_TITLE.format(title=sub.title)
             if not protected:
-                self._vary(cells, sub, single)
+                meant = self._vary(cells, sub, single, meant)
                 self._note_variants(table, cells, sub)
-            versions.append(self.put_submission(table, cells))
-            self._after(table, cells)
+            self._subtotal_before(table, sub.received_at.month)
+            table.write(cells)
+            self.after(table, cells)
             if table in self.quarters and not protected:
-                versions += self._redeliver(cells, sub)
+                meant = self._redeliver(cells, sub, meant)
         if export is not None:
-            versions += self._export(export, sub, truth)
-        truth.submission(sub.index, sub.received_at.date(), versions)
+            self._export(export, sub, truth, recorded)
+        truth.submission(sub.index, sub.received_at.date(), *meant)
 
-    def _redeliver(self, cells: dict[str, Cell], sub: Submission) -> list[Version]:
-        """Some ledger rows again in the later 更正 file: unchanged, or with a corrected field."""
+    def _redeliver(
+        self, cells: dict[str, Cell], sub: Submission, meant: tuple[str, str]
+    ) -> tuple[str, str]:
+        """Some ledger rows again in the later 更正 file: unchanged (the id re-typed), or with a
+        corrected field; returns what the submission means once the correction is in."""
+        region, theme_l1 = meant
         roll = self.rng.random()
         if self.corrections_left and roll < 0.04:
             self.corrections_left -= 1
             fixed = dict(cells)
             self.planted["corrected_submissions"].append(sub.submission_id)
             if self.corrections_left % 2:
-                fixed["theme"] = theme_key(self.rng.randrange(len(themes())))
+                theme = self.rng.randrange(len(themes()))
+                fixed["theme"] = theme_key(theme)
+                theme_l1 = themes()[theme][0]
             else:
-                others = [r.name for r in reference.regions() if r.name != cells["region"]]
-                fixed["region"] = self.rng.choice(others)
+                others = [r.name for r in reference.regions() if r.name != sub.region]
+                region = fixed["region"] = self.rng.choice(others)
                 fixed["theme"] = None  # left empty: must not erase the earlier value
         elif self.redeliveries_left and roll < 0.07:
             self.redeliveries_left -= 1
             fixed = dict(cells)
             self.planted["redelivered_submissions"].append(sub.submission_id)
+            fixed["submission_id"] = self._retyped(sub)
         else:
-            return []
+            return meant
         fixed["received_date"] = write_date("iso", sub.received_at)
-        return [self.put_submission(self.corrections, fixed)]
+        self.corrections.write(fixed)
+        return region, theme_l1
 
-    def _export(self, export: JsonExport, sub: Submission, truth: Truth) -> list[Version]:
+    def _retyped(self, sub: Submission) -> str:
+        """The id as re-typed for a re-delivery (never a near-duplicate's: its published id
+        is compared as written)."""
+        if sub.index in self.near_duplicates:
+            return sub.submission_id
+        self.id_variants += 1
+        written = id_variant(sub.submission_id, self.id_variants)
+        self.planted["retyped_ids"].append({"submission_id": sub.submission_id, "written": written})
+        return written
+
+    def _export(
+        self, export: JsonExport, sub: Submission, truth: Truth, recorded: tuple | None
+    ) -> None:
         form = "iso_offset"
         if sub.received_at.hour < 2:
             form = "iso_minus5" if self.minus5_left else "iso_utc"
             self.minus5_left = 0
         elif self.rng.random() < 0.05:
             form = self.rng.choice(("iso_utc", "iso_naive"))
-        obj = self.json_object(sub, self.by_issue.get(sub.issue, []), form)
+        nested = self.by_issue.get(sub.issue, []) if sub.issue >= 0 else []
+        obj = self.json_object(sub, nested, form)
+        if recorded:
+            obj["theme"] = recorded[0]
         if obj["issue"] is None and self.rng.random() < 0.5:
             del obj["issue"]
-        issue = self.world.issues[sub.issue] if sub.issue >= 0 else None
-        versions = [self.put_json(export, obj, truth, issue)]
+        self.put_json(export, obj, truth, sub.issue, nested)
+        self.json_written.update(nested)
         key = id(export)
         n = self.written[key] = self.written.get(key, 0) + 1
         for after, rule in self.bad.get(key, ()):
@@ -533,8 +437,8 @@ class MessyPlan(Plan):
         if export is self.export and self.json_repeats_left and self.rng.random() < 0.05:
             self.json_repeats_left -= 1
             self.planted["redelivered_json_objects"].append(sub.submission_id)
-            versions.append(self.put_json(self.increment, obj, truth, issue))
-        return versions
+            repeat = {**obj, "id": self._retyped(sub)}
+            self.put_json(self.increment, repeat, truth, sub.issue, nested)
 
     def _broken_object(self, obj: dict[str, Any], rule: str) -> dict[str, Any]:
         bad = {k: v for k, v in obj.items() if k not in ("issue", "feedback", "id")}
@@ -546,37 +450,10 @@ class MessyPlan(Plan):
             }
         return bad
 
-    # ---- issues and feedback ---------------------------------------------------
+    # ---- feedback ----------------------------------------------------------------
 
-    def _issue_row(self, issue: Issue, table: Table) -> dict[str, Cell]:
-        if table is self.halves[0]:
-            cells = self.issue_cells(issue, "full", "excel_date")
-        else:
-            no_form = self.rng.choice(("di", "qi", "number", "plain"))
-            date_form = self.rng.choice(("cn", "excel_date"))
-            cells = self.issue_cells(
-                issue, no_form, date_form, self.rng.choice((",", "，", "；", " ", ";"))
-            )
-        l1, l2 = themes()[issue.theme]
-        if issue.seq in self.blank_theme:
-            cells["issue_theme"] = None
-        elif self.rng.random() < 0.06:
-            aliases = [a for a, name in reference.theme_aliases().items() if name in (l2, l1)]
-            cells["issue_theme"] = aliases[0] if aliases and self.rng.random() < 0.6 else l1
-        return cells
-
-    def _emit_issues(self, truth: Truth) -> None:
-        for issue in self.world.issues:
-            table = self.halves[0 if issue.published.month <= 6 else 1]
-            cells = self._issue_row(issue, table)
-            self.put_issue(table, issue, cells, truth)
-            self._after(table, cells)
-            if issue.seq in self.filled_later or issue.seq in self.resent_unchanged:
-                self.put_issue(self.issue_fix, issue, self.issue_cells(issue, "full", "iso"), truth)
-        for table in self.halves:
-            table.total("issue_title", f"共{self.written.get(id(table), 0)}期")
-
-    def _feedback_target(self, fb) -> tuple[Table, Callable[[], str], str]:
+    def _feedback_target(self, j: int) -> tuple[Table, Callable[[], str], str]:
+        fb = self.world.feedback[j]
         if fb.kind == ADOPTION:
             return self.adoptions, lambda: self.rng.choice(("number", "full")), "excel_date"
         if fb.level == "国家级":
@@ -585,29 +462,77 @@ class MessyPlan(Plan):
             return self.fb_first, lambda: self.rng.choice(("full", "di", "plain", "qi")), "iso"
         return self.fb_second, lambda: self.rng.choice(("full", "di")), "slash"
 
-    def _emit_feedback(self, truth: Truth) -> None:
+    def _two_forms(self, j: int, table: Table, cells: dict[str, Cell]) -> bool:
+        """The first 自治区政府副主席 批示 the export also carries is written in the ledger as
+        the clerk would: level blank, post 副主席. It is one 批示, counted once."""
+        fb = self.world.feedback[j]
+        if (
+            self.planted["same_instruction_two_forms"]
+            or j not in self.json_written
+            or fb.post != TWO_FORMS_POST
+            or table not in (self.fb_first, self.fb_second)
+        ):
+            return False
+        cells["level"], cells["post"] = None, TWO_FORMS_SHORT
+        self.planted["same_instruction_two_forms"] = {
+            "issue_id": self.world.issue_id(self.world.issues[fb.issue]),
+            "date": fb.day.isoformat(),
+            "file": table.out.name,
+            "ledger": {"level": None, "post": TWO_FORMS_SHORT},
+            "json": {"level": fb.level, "post": fb.post},
+        }
+        return True
+
+    def emit_feedback(self, truth: Truth) -> None:
+        """批示 and 采用 into the feedback ledgers, except the 批示 the combined 编发及批示台账
+        carries (``messy_issues``)."""
         spaced = 2
-        for fb in self.world.feedback:
-            table, no_form, date_form = self._feedback_target(fb)
-            cells = self.feedback_cells(fb, no_form(), date_form)
+        adoption_words = list(ADOPTION_WORDS)
+        for j, fb in enumerate(self.world.feedback):
+            if fb.kind == BATCH and self.in_combined(fb.issue):
+                continue
+            table, no_form, date_form = self._feedback_target(j)
+            cells = self.feedback_cells(j, no_form(), date_form)
             if table is self.fb_first and self.rng.random() < 0.3:
                 cells["feedback_type"] = None
-            if table is self.fb_second and spaced:
+            if not self._two_forms(j, table, cells) and table is self.fb_second and spaced:
                 spaced -= 1
                 cells["post"] = f" {fb.post} "
-            self.put_feedback(table, fb, cells, truth)
-            self._after(table, cells)
+            if table is self.adoptions and adoption_words:
+                cells["feedback_type"] = adoption_words.pop(0)
+            self.put_feedback(table, j, cells, truth)
+            self.after(table, cells)
             if fb.level == "盟市级":
-                self.put_feedback(self.league, fb, self.feedback_cells(fb, "full", "cn"), truth)
+                self.put_feedback(self.league, j, self.feedback_cells(j, "full", "cn"), truth)
+
+    # ---- closing ----------------------------------------------------------------
 
     def finish(self, truth: Truth) -> None:
-        self._emit_issues(truth)
-        self._emit_feedback(truth)
+        self.emit_issues(truth)
+        self.emit_feedback(truth)
         self._late_plants()
-        for sheet in (*self.quarters, self.backfill):
-            sheet.total("title", f"共{self.serials.get(id(sheet), 0)}篇")
+        self._close_ledgers()
         self.close()
         self._bad_files()
+
+    def _close_ledgers(self) -> None:
+        """The last 小计, the 合计 rows, and who filled in the 来稿台账 under its last sheet."""
+        first = self.quarters[0]
+        if id(first) in self.month_rows:
+            month, rows = self.month_rows[id(first)]
+            first.total("title", f"{month}月 共{rows}篇", label="小计")
+        for sheet in (*self.quarters, self.backfill):
+            sheet.total("title", f"共{self.serials.get(id(sheet), 0)}篇")
+        person = self.world.people[0]
+        last = self.quarters[3]
+        last.blank()
+        last.footer(
+            [
+                [f"填表人：{person.name}", None, None, f"联系电话：{person.phone}"],
+                ["审核人：信息处负责人"],
+                ["备注：四季度网上报送稿件已全部录入本表。"],
+            ]
+        )
 
     def _bad_files(self) -> None:
         y = self.world.year

@@ -97,6 +97,7 @@ REGION_POSTS = (
 )
 NATIONAL_POSTS = ("国务院副总理", "全国政协副主席")
 ADOPTION_POST = "全国政协办公厅"
+FORWARDED_SECTOR = "盟市政协"  # submissions a 盟市 CPPCC forwards
 BATCH = "批示"
 ADOPTION = "采用"
 
@@ -135,7 +136,8 @@ class Submission:
     submission_id: str
     received_at: datetime  # naive Asia/Shanghai
     title: str
-    submitter: str
+    submitter: str  # a person (personal data)
+    unit: str  # the organisation that sent it (报送单位): not personal data
     sector: str
     region: str
     theme: int
@@ -200,21 +202,41 @@ class World:
                 )
             if i in originals:
                 copied[i] = (title, body)
-            unit = sector == "盟市政协"
+            forwarded = sector == FORWARDED_SECTOR
             yield Submission(
                 index=i,
                 submission_id=self.submission_id(i),
                 received_at=self.received_at(i),
                 title=title,
-                submitter=f"{region}政协" if unit else person.name,
+                submitter=person.name,
+                unit=unit_of(sector, region),
                 sector=sector,
                 region=region,
                 theme=theme,
                 content=body,
                 phone=person.phone,
-                id_card=None if unit else person.id_card,
+                id_card=None if forwarded else person.id_card,
                 issue=self.issue[i],
             )
+
+
+@cache
+def unit_of(sector: str, region: str) -> str:
+    """The unit (报送单位) a submission comes through, from its sector and region.
+
+    CONTRACT §5: a unit is an organisation — a 盟市政协, a 民主党派区委, the
+    工商联, a 界别 group or an information point — never the person who wrote it.
+    """
+    group = reference.sector_groups().get(sector)
+    if sector == FORWARDED_SECTOR:
+        return f"{region}政协"
+    if group == "党派" and sector not in ("中国共产党", "无党派人士"):
+        return f"{sector}内蒙古自治区委员会"
+    if group == "人民团体":
+        return f"内蒙古自治区{sector}"
+    if group == "界别":
+        return f"自治区政协{sector}别小组"
+    return f"{region}社情民意信息直报点"
 
 
 def _weighted(rng: Random, options: list, weights: list[float], k: int) -> list:
@@ -358,7 +380,7 @@ def build_world(year: int, seed: int, scale: float, near_duplicate_pairs: int = 
     region_leagues = _region_weights(False, cal.autonomous_region_share)
     sector_w = _sector_weights()
     n_people = min(cal.max_submitters, max(50, round(cal.submitters_per_scale_unit * scale)))
-    forwarded = sectors.index("盟市政协")
+    forwarded = sectors.index(FORWARDED_SECTOR)
     world = World(
         year=year,
         seed=seed,
@@ -440,13 +462,15 @@ def _draw_feedback(rng: Random, world: World) -> list[Feedback]:
     feedback = []
     for i in sorted(instructed):
         issue = world.issues[i]
-        keys: set[tuple[str, str, date]] = set()
+        days: set[date] = set()
         for _ in range(_weighted(rng, [1, 2, 3], list(cal.instructions_per_issue), 1)[0]):
             level, post = _instruction_post(rng, world, issue, rng.choices(levels, level_w)[0])
             day = issue.published + timedelta(days=rng.randint(*cal.instruction_lag_days))
-            if (level, post, day) in keys:
+            # one 批示 per issue and day: two on one day whose posts differ only by the body
+            # (自治区政府副主席 / 自治区政协副主席) would be neither clearly one nor clearly two
+            if day in days:
                 continue
-            keys.add((level, post, day))
+            days.add(day)
             summary = text.feedback_summary(rng, theme_key(issue.theme))
             feedback.append(Feedback(i, BATCH, level, post, day, summary))
     n_adopted = round(len(world.issues) * cal.adoption_rate)

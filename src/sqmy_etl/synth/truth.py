@@ -1,28 +1,81 @@
-"""The expected figures, replayed from what the files say under the CONTRACT rules.
+"""The expected figures, from the generator's model of the year — not from re-reading its files.
 
-Nothing here runs ingest or dbt code: every delivered version of a record is
-reported by the writers (which file, sheet and row; the values as written),
-and this module applies the contract's rules itself — NFKC and trim, latest
-non-empty value wins by (file in sorted order, sheet, row), region/theme
-mapping via the seeds, theme derived from sources, year-less issue numbers,
-identical feedback counted once. Submissions are folded into counters as
-they stream past, so a million of them cost a few arrays, not a list of rows.
+The pipeline reads delivered rows and applies the CONTRACT §1 rules to them
+in dbt. If this module applied the same rules to the same rows, a rule read
+wrongly would be read wrongly twice and the end-to-end test would still pass.
+So the truth never merges rows: a plan tells it, as it writes, *which model
+fact* a counting row delivered (submission ``index``, issue ``index``,
+feedback ``index``) and what the generator decided that fact *is* (a
+submission's region and theme as the office recorded them, after any
+correction it planted). Everything else comes from ``World``. Rows of a
+delivery that a later one replaces, and planted bad rows, are never reported.
+
+How each rule is read here, and how dbt reads it:
+
+- **Which rows are one submission.** dbt: rows whose submission_id match
+  after NFKC, upper-casing and removing spaces, ``-``, ``_``, ``/``. Here:
+  the plan wrote every row from one model index, so the index is the
+  identity (``nm2021-0001`` and ``NM2021 0001`` are the same index by
+  construction).
+- **Latest version wins, field by field; an empty cell erases nothing.** dbt:
+  orders versions by ingest_seq / sheet position / row and takes the last
+  non-empty value per field. Here: no ordering at all — the plan reports the
+  value it *decided* is current: the model's, or the one its correction
+  file set (a correction that leaves a field empty is a decision not to
+  change it). The plan stamps the files' times so the correction is
+  delivered last (``writers.stamp_delivery_order``).
+- **Region as written → 盟市.** dbt: joins the region and county seeds
+  (aliases, 旗县 from ``cpca``, GB/T 2260 codes). Here: the region is the
+  model's; the messy plan chose each written form from a hand-typed table of
+  what that form means (``written.REGION_FORMS``), and ``区外`` is a planted
+  unknown (未知).
+- **Theme as written → level 1.** dbt: the theme seeds and the written-form
+  parser (``民生类``, ``民生/教育``, ``民生（养老）``). Here: the model's theme;
+  written forms come from a hand-typed table per theme (``written.THEME_FORMS``),
+  ``综合`` / ``其它`` / blank are planted unknowns (未分类). The taxonomy itself
+  (which level-2 belongs to which level-1) is shared data from the seed,
+  checked against a hand-typed list in ``test_synth_calibration``.
+- **An issue's theme.** dbt: its own 分类, else the most frequent level-1
+  among its sources that have one (ties: the first listed). Here: the
+  model's issue theme, always. The model draws sources so the rule lands on
+  it; issues whose 分类 is left blank with sources of mixed or unknown
+  themes are planted to tell the rule from wrong readings of it (pairs
+  voting, 未分类 voting).
+- **Which rows are one issue, and its sources.** dbt: parses 期号 forms
+  (year-less, ``（总第N期）``), fills merged cells, joins rows sharing a
+  期号, unions ledger lists and JSON links by submission key. Here: the
+  model issue index and its model sources (the loaded ones).
+- **Which issue a 批示 belongs to.** dbt: year and sequence, or for a
+  year-less number the latest issue with that sequence published on or
+  before the 批示 and within 365 days. Here: the model 批示's issue index.
+- **The same 批示 delivered twice counts once.** dbt: same issue, type and
+  date, levels equal or one blank, posts equal after removing a leading
+  body name. Here: the model 批示 index; the model never draws two 批示 of
+  one issue on one day, so no pair is ambiguous.
+- **Cumulative replacement.** dbt: ``raw.delivery_changes`` (name differs
+  by a version marker, same kinds, ≥ 80 % of the rows). Here: the plan
+  never reports the rows of the replaced file, so its deleted 批示 and its
+  typo'd phantom issue are in no count.
+- **Bad, skipped and blank rows.** dbt/ingest: validation rules, total and
+  footer detection. Here: the writer records where it planted each one.
+- **Dates.** dbt: parses every written form in Asia/Shanghai. Here: the
+  model's date; the written forms were made from it.
+
+Submissions are folded into counters as they stream past, so a million of
+them cost a few arrays, not a list of rows.
 """
 
 from __future__ import annotations
 
 import json
-import unicodedata
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqmy_etl import reference
-from sqmy_etl.synth.model import ADOPTION, BATCH, World
+from sqmy_etl.synth.model import ADOPTION, BATCH, World, themes
 from sqmy_etl.synth.seasons import period_labels
 from sqmy_etl.synth.writers import KINDS, OutFile
 
@@ -36,207 +89,70 @@ MEASURES = (
 PERIOD_ORDER = {"year": 0, "quarter": 1, "month": 2}
 
 
-def norm(value: object) -> str | None:
-    """The contract's text rule: NFKC, trimmed, empty means absent."""
-    if value is None:
-        return None
-    text = unicodedata.normalize("NFKC", str(value)).strip()
-    return text or None
-
-
-class Version(NamedTuple):
-    """One delivered (and not quarantined) copy of a submission (a tuple: made a million times)."""
-
-    file: str
-    sheet: int
-    row: int
-    region: str | None
-    theme: str | None
-    issue_id: str | None = None
-
-
-NOWHERE = ("", -1, -1)
-
-
-@dataclass(slots=True)
-class _IssueState:
-    """Current value of each issue field and the (file, sheet, row) that delivered it."""
-
-    published: date | None = None
-    published_at: tuple[str, int, int] = NOWHERE
-    theme: str | None = None
-    theme_at: tuple[str, int, int] = NOWHERE
-    sources: list[str] | None = None
-    sources_at: tuple[str, int, int] = NOWHERE
-
-
 class Truth:
+    """What the marts must show, told fact by fact by the plan that writes the files."""
+
     def __init__(self, world: World) -> None:
         self.world = world
         n = world.size
-        self.loaded = bytearray(n)
-        self.sub_theme = array("h", [0]) * n
-        self.sub_region = array("h", [0]) * n
-        self.pairs: list[tuple[str, str | None]] = []
-        self.pair_code: dict[tuple[str, str | None], int] = {}
         self.regions = [r.name for r in reference.regions()] + [reference.UNKNOWN_REGION]
         self.region_code = {name: i for i, name in enumerate(self.regions)}
-        self.theme_cache: dict[object, int | None] = {}
-        self.region_cache: dict[object, int | None] = {}
-        self.json_links: dict[str, list[int]] = defaultdict(list)
+        self.loaded = bytearray(n)
+        self.sub_region = array("b", bytes(n))
+        self.issue_loaded = bytearray(len(world.issues))
+        self.feedback_loaded = bytearray(len(world.feedback))
         self.daily_theme = Counter()  # (date, theme_l1, measure) -> n
         self.daily_region = Counter()  # (date, region_name, measure) -> n
-        self.issues: dict[str, _IssueState] = {}
-        self.feedback: set[tuple[int | None, int, str, str | None, str | None, date]] = set()
+        self.replaced: list[dict[str, str]] = []
 
-    def _pair(self, pair: tuple[str, str | None]) -> int:
-        if pair not in self.pair_code:
-            self.pair_code[pair] = len(self.pairs)
-            self.pairs.append(pair)
-        return self.pair_code[pair]
-
-    def _theme_of(self, raw: object) -> int | None:
-        """Code of the mapped (theme_l1, theme_l2) of a written theme; None when empty."""
-        if raw not in self.theme_cache:
-            text = norm(raw)
-            self.theme_cache[raw] = None if text is None else self._pair(reference.map_theme(text))
-        return self.theme_cache[raw]
-
-    def _region_of(self, raw: object) -> int | None:
-        if raw not in self.region_cache:
-            text = norm(raw)
-            name = None if text is None else reference.map_region(text)[1]
-            self.region_cache[raw] = None if name is None else self.region_code[name]
-        return self.region_cache[raw]
-
-    @staticmethod
-    def _latest(versions: list[Version], attr: str, code_of: Callable[[object], Any]) -> Any:
-        """Latest non-empty value: files in sorted name order, then sheet, then row."""
-        ordered = versions if len(versions) == 1 else sorted(versions, key=_delivery_order)
-        found = None
-        for version in ordered:
-            value = code_of(getattr(version, attr))
-            if value is not None:
-                found = value
-        return found
-
-    def submission(self, index: int, received: date, versions: list[Version]) -> None:
-        """Fold every loaded version of one submission into its current state and the counters."""
-        if not versions:
-            return
-        theme = self._latest(versions, "theme", self._theme_of)
-        if theme is None:
-            theme = self._pair(reference.map_theme(None))
-        region = self._latest(versions, "region", self._region_of)
-        if region is None:
-            region = self.region_code[reference.UNKNOWN_REGION]
+    def submission(self, index: int, received: date, region: str, theme_l1: str) -> None:
+        """Submission ``index`` was delivered by at least one counting row; ``region`` and
+        ``theme_l1`` are what the plan decided its current values are."""
         self.loaded[index] = 1
-        self.sub_theme[index] = theme
-        self.sub_region[index] = region
-        issue_id = self._latest(versions, "issue_id", norm)
-        if issue_id:
-            self.json_links[issue_id].append(index)
-        self.daily_theme[received, self.pairs[theme][0], "submissions_received"] += 1
-        self.daily_region[received, self.regions[region], "submissions_received"] += 1
+        self.sub_region[index] = self.region_code[region]
+        self.daily_theme[received, theme_l1, MEASURES[0]] += 1
+        self.daily_region[received, region, MEASURES[0]] += 1
 
-    def issue(
-        self,
-        file: str,
-        sheet: int,
-        row: int,
-        issue_id: str,
-        published: date,
-        theme: str | None = None,
-        sources: list[str] | None = None,
-    ) -> None:
-        """One loaded issue row (编发台账 row, or the issue nested in a JSON object)."""
-        state = self.issues.setdefault(issue_id, _IssueState())
-        order = (file, sheet, row)
-        for name, value in (("published", published), ("theme", norm(theme)), ("sources", sources)):
-            if value is not None and order >= getattr(state, name + "_at"):
-                setattr(state, name, value)
-                setattr(state, name + "_at", order)
+    def issue(self, index: int) -> None:
+        """Model issue ``index`` was delivered by a counting row."""
+        self.issue_loaded[index] = 1
 
-    def feedback_row(
-        self,
-        year: int | None,
-        seq: int,
-        kind: str | None,
-        level: str | None,
-        post: str | None,
-        day: date,
-    ) -> None:
-        """One loaded feedback row; ``year`` is None when the number was written without one."""
-        self.feedback.add((year, seq, norm(kind) or BATCH, norm(level), norm(post), day))
+    def feedback(self, index: int) -> None:
+        """Model 批示 / 采用 ``index`` was delivered by a counting row (any number of times)."""
+        self.feedback_loaded[index] = 1
 
-    # ---- resolution -------------------------------------------------------
+    def replace(self, old: str, new: str) -> None:
+        """Delivery ``new`` replaces ``old``: none of ``old``'s rows was reported."""
+        self.replaced.append({"file": old, "by": new})
 
-    def _resolve_feedback(self) -> dict[str, Counter]:
-        """Distinct feedback per issue and type; year-less numbers go to the latest issue
-        with that sequence published on or before the feedback date."""
-        by_seq: dict[int, list[tuple[date, str]]] = defaultdict(list)
-        for issue_id, state in self.issues.items():
-            by_seq[int(issue_id.split("-")[1])].append((state.published, issue_id))
-        per_issue: dict[str, Counter] = defaultdict(Counter)
-        distinct: set[tuple[str, str, str | None, str | None, date]] = set()
-        for year, seq, kind, level, post, day in self.feedback:
-            if year is not None:
-                issue_id = f"{year}-{seq:03d}"
-                if issue_id not in self.issues:
-                    continue
-            else:
-                earlier = [c for c in by_seq.get(seq, []) if c[0] <= day]
-                if not earlier:
-                    continue
-                issue_id = max(earlier)[1]
-            key = (issue_id, kind, level, post, day)
-            if key not in distinct:
-                distinct.add(key)
-                per_issue[issue_id][kind] += 1
+    # ---- summary ------------------------------------------------------------
+
+    def _feedback_per_issue(self) -> dict[int, Counter]:
+        per_issue: dict[int, Counter] = defaultdict(Counter)
+        for j, fb in enumerate(self.world.feedback):
+            if self.feedback_loaded[j] and self.issue_loaded[fb.issue]:
+                per_issue[fb.issue][fb.kind] += 1
         return per_issue
 
-    def _sources(self, issue_id: str, state: _IssueState) -> list[int]:
-        """Ledger list order first, then JSON-linked submissions by id; loaded ones only."""
-        listed = [self.world_index(s) for s in state.sources or []]
-        ordered = [i for i in listed if i is not None and self.loaded[i]]
-        seen = set(ordered)
-        ordered += [i for i in self.json_links.get(issue_id, []) if i not in seen]
-        return ordered
-
-    def world_index(self, submission_id: str) -> int | None:
-        prefix = f"NM{self.world.year}-"
-        if not submission_id.startswith(prefix):
-            return None
-        index = int(submission_id[len(prefix) :]) - 1
-        return index if 0 <= index < self.world.size else None
-
-    def _issue_theme(self, state: _IssueState, sources: list[int]) -> tuple[str, str | None]:
-        if state.theme:
-            return reference.map_theme(state.theme)
-        if not sources:
-            return reference.UNCLASSIFIED_THEME, None
-        codes = [self.sub_theme[i] for i in sources]
-        counts = Counter(codes)
-        best = max(counts.values())
-        return self.pairs[next(c for c in codes if counts[c] == best)]
-
-    def summarise(self, files: list[OutFile], messy: bool) -> dict[str, Any]:
-        feedback = self._resolve_feedback()
+    def _issue_figures(self, daily_theme: Counter, daily_region: Counter) -> Counter:
+        """Add each loaded issue to the daily counters; returns the year's headline counts."""
+        feedback = self._feedback_per_issue()
         year = self.world.year
         headline = Counter()
-        daily_theme, daily_region = Counter(self.daily_theme), Counter(self.daily_region)
-        for issue_id, state in self.issues.items():
-            sources = self._sources(issue_id, state)
-            l1, _ = self._issue_theme(state, sources)
-            regions = {self.regions[self.sub_region[i]] for i in sources}
-            instructions = feedback[issue_id][BATCH]
+        for i, issue in enumerate(self.world.issues):
+            if not self.issue_loaded[i]:
+                continue
+            l1 = themes()[issue.theme][0]
+            sources = [s for s in issue.sources if self.loaded[s]]
+            regions = {self.regions[self.sub_region[s]] for s in sources}
+            instructions = feedback[i][BATCH]
             measures = {
                 "issues_published": 1,
                 "issues_instructed": int(instructions > 0),
                 "instructions_total": instructions,
-                "issues_adopted_national": int(feedback[issue_id][ADOPTION] > 0),
+                "issues_adopted_national": int(feedback[i][ADOPTION] > 0),
             }
-            day = state.published
+            day = issue.published
             for measure, value in measures.items():
                 daily_theme[day, l1, measure] += value
                 for region in regions or (reference.UNKNOWN_REGION,):
@@ -246,11 +162,18 @@ class Truth:
                 if l1 == reference.MINSHENG:
                     headline["minsheng"] += 1
                     headline["minsheng_instructed"] += int(instructions > 0)
+        return headline
+
+    def summarise(self, files: list[OutFile], messy: bool) -> dict[str, Any]:
+        year = self.world.year
+        daily_theme, daily_region = Counter(self.daily_theme), Counter(self.daily_region)
+        headline = self._issue_figures(daily_theme, daily_region)
         received = sum(
             n
             for (day, _, measure), n in daily_theme.items()
-            if measure == "submissions_received" and day.year == year
+            if measure == MEASURES[0] and day.year == year
         )
+        feedback = self._feedback_per_issue()
         loaded_files = [f for f in files if f.expect == "load"]
         sid = self.world.submission_id
         return {
@@ -269,12 +192,18 @@ class Truth:
                 for f in loaded_files
                 for q in sorted(f.quarantined, key=lambda q: (q.sheet_index, q.row))
             ],
+            "skipped": [
+                {"file": s.file, "sheet": s.sheet, "row": s.row, "why": s.why}
+                for f in loaded_files
+                for s in sorted(f.skipped, key=lambda s: (s.sheet_index, s.row))
+            ],
+            "replaced": self.replaced,
             "unrecognised_sheets": [
                 {"file": f.name, "sheet": s} for f in loaded_files for s in f.unrecognised_sheets
             ],
             "distinct": {
                 "submissions": sum(self.loaded),
-                "issues": len(self.issues),
+                "issues": sum(self.issue_loaded),
                 "instructions": sum(c[BATCH] for c in feedback.values()),
                 "adoptions": sum(c[ADOPTION] for c in feedback.values()),
             },
@@ -307,10 +236,6 @@ class Truth:
             ],
             "assumptions": self.world.calibration.assumptions(year),
         }
-
-
-def _delivery_order(version: Version) -> tuple[str, int, int]:
-    return (version.file, version.sheet, version.row)
 
 
 def _by_period(daily: Counter, all_key: str | None = None) -> Counter:
