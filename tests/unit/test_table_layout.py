@@ -168,7 +168,7 @@ COMBINED = [
 
 
 def test_combined_ledger_yields_issues_then_feedback() -> None:
-    """Issue fields and extras in one table; 批示 rows with a date in a second, same rows."""
+    """Issue fields and extras in one table; rows recording a 批示 in a second, same rows."""
     issues, feedback = _tables(COMBINED)
     assert issues.kind == "issues"
     assert issues.columns == ["issue_no", "published_date", "issue_title"]
@@ -187,8 +187,10 @@ def test_combined_ledger_yields_issues_then_feedback() -> None:
     assert feedback.rows == [
         ["2021年第1期", "2021-04-01", "副主席", "自治区级", "2021-04-20"],
         ["2021年第1期", "2021-04-01", "盟长", "盟市级", "2021-05-02"],
+        # a post without a date: a 批示 the clerk forgot to date, quarantined downstream
+        ["2021年第3期", "2021-04-15", "主席", "", " "],
     ]
-    assert feedback.row_numbers == [3, 5]
+    assert feedback.row_numbers == [3, 5, 6]
     assert feedback.skipped == []
 
 
@@ -198,7 +200,7 @@ def test_combined_ledger_is_read_whole_and_carries_the_sheet_position() -> None:
     tables = _tables(COMBINED, chunk_rows=1, sheet_index=2)
     assert [(t.kind, t.row_numbers) for t in tables] == [
         ("issues", [3, 4, 5, 6]),
-        ("feedback", [3, 5]),
+        ("feedback", [3, 5, 6]),
     ]
     assert [t.sheet_index for t in tables] == [2, 2]
 
@@ -405,3 +407,20 @@ def test_formula_rows_of_a_combined_ledger_are_held_in_both_tables() -> None:
     issues, feedback = _tables(COMBINED, formula_rows={5})
     assert issues.held == {2: FORMULA}
     assert feedback.held == {1: FORMULA}
+
+
+def test_a_combined_row_with_a_post_but_no_date_is_a_feedback_row() -> None:
+    """A 批示 whose date the clerk forgot becomes a feedback row (then quarantined for the
+    missing date), never dropped; 无 and — in the post column mean no 批示."""
+    _, feedback = _tables(
+        [
+            ["期号", "编发日期", "标题", "批示领导职务", "批示级别", "批示日期"],
+            ["2021年第1期", "2021-04-01", "供暖", "副主席", "", ""],
+            ["2021年第2期", "2021-04-08", "教育", "无", "", ""],
+            ["2021年第3期", "2021-04-15", "就业", "—", "", ""],
+            ["2021年第4期", "2021-04-22", "医疗", "", "自治区级", ""],
+            ["2021年第5期", "2021-04-29", "养老", "", "", ""],
+        ]
+    )
+    assert feedback.row_numbers == [2, 5]
+    assert [row[2:] for row in feedback.rows] == [["副主席", "", ""], ["", "自治区级", ""]]

@@ -608,20 +608,39 @@ class _Header:
     def _feedback(
         self, numbers: list[int], kept: list[list[object]], claimed: list[int]
     ) -> SourceTable:
-        """The 批示 of a combined 编发及批示台账: one row per row with a feedback date.
+        """The 批示 of a combined 编发及批示台账: one row per row that records one.
 
-        It carries the issue's number and publication date (whose year a
-        number without one needs) and the feedback columns; its skipped rows
-        are the issues table's, listed there once.
+        A row records a 批示 when its feedback date is filled, or when its
+        post, level or 批示内容 is (a 批示 whose date the clerk forgot: it is
+        quarantined for the missing date, not silently dropped); ``无``, ``—``
+        and the like mean none. It carries the issue's number and publication
+        date (whose year a number without one needs) and the feedback columns;
+        its skipped rows are the issues table's, listed there once.
         """
         fields, feedback = self.match.fields, self.match.feedback
         order = [fields.index("issue_no"), fields.index("published_date"), *claimed]
         columns = ["issue_no", "published_date", *(feedback[index] or "" for index in claimed)]
         date_column = feedback.index("feedback_date")
-        dated = [i for i, row in enumerate(kept) if not _blank(row[date_column])]
+        telling = [i for i in claimed if feedback[i] in _FEEDBACK_EVIDENCE]
+        dated = [
+            i
+            for i, row in enumerate(kept)
+            if not _blank(row[date_column]) or any(_records_feedback(row[c]) for c in telling)
+        ]
         pick = itemgetter(*order)
         rows = [list(pick(kept[i])) for i in dated]
         return self._source("feedback", columns, [], rows, [numbers[i] for i in dated], [])
+
+
+# besides a date, the cells of a combined ledger that show a 批示 was given (类型 may
+# describe the issue itself, so it does not count)
+_FEEDBACK_EVIDENCE = frozenset({"post", "level", "summary"})
+_NO_FEEDBACK = frozenset({"无", "暂无", "没有", "未批示", "否", "-", "--", "—", "——", "/", "0"})
+
+
+def _records_feedback(cell: object) -> bool:
+    """Whether a post / level / 批示内容 cell says a 批示 was given (not blank, not 无)."""
+    return not _blank(cell) and normalise_header(cell) not in _NO_FEEDBACK
 
 
 def table_chunks(
