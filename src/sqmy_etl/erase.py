@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 
 AUDIT_FILE = "erasures.jsonl"
 SNAPSHOT_TABLE = "snapshots.snap_submissions"
+# the submission key of dbt's macro submission_key (CONTRACT §1: ids match after upper-casing
+# and removing spaces, '-', '_', '/'); NFKC was applied at ingest
+_KEY = "regexp_replace(upper({}), '[\\s_/-]', '', 'g')"
 _HASH = re.compile(r"[0-9a-f]{64}")
 
 
@@ -38,7 +41,7 @@ class EraseError(ValueError):
 @dataclass(frozen=True)
 class EraseResult:
     submitter_hash: str
-    submission_ids: int
+    submission_ids: int  # distinct submissions (by key), however many spellings
     raw_rows: int
     quarantine_rows: int
     snapshot_rows: int
@@ -73,23 +76,26 @@ def _delete(settings: Settings, submitter_hash: str) -> EraseResult:
                     [submitter_hash],
                 ).fetchall()
             ]
-            con.execute("CREATE TEMP TABLE erase_ids (submission_id VARCHAR)")
-            con.executemany("INSERT INTO erase_ids VALUES (?)", [[i] for i in ids])
+            # every spelling of those submissions (nm2021-0001 = NM2021 0001), as dbt matches them
+            con.execute("CREATE TEMP TABLE erase_ids (submission_key VARCHAR)")
+            con.executemany(f"INSERT INTO erase_ids SELECT {_KEY.format('?')}", [[i] for i in ids])
+            keys = con.execute("SELECT count(DISTINCT submission_key) FROM erase_ids").fetchall()
             raw_rows = con.execute(
                 "DELETE FROM raw.submissions "
-                "WHERE submission_id IN (SELECT submission_id FROM erase_ids)"
+                f"WHERE {_KEY.format('submission_id')} IN (SELECT submission_key FROM erase_ids)"
             ).fetchall()[0][0]
+            held_id = _KEY.format(held.format(field="submission_id"))
             quarantine_rows = con.execute(
                 f"DELETE FROM raw.quarantine WHERE {held.format(field='submitter_hash')} = ? "
-                f"OR (table_kind = 'submissions' AND {held.format(field='submission_id')} "
-                "IN (SELECT submission_id FROM erase_ids))",
+                f"OR (table_kind = 'submissions' AND {held_id} "
+                "IN (SELECT submission_key FROM erase_ids))",
                 [submitter_hash],
             ).fetchall()[0][0]
             snapshot_rows = 0
             if _table_exists(con, SNAPSHOT_TABLE):
                 snapshot_rows = con.execute(
                     f"DELETE FROM {SNAPSHOT_TABLE} WHERE submitter_hash = ? "
-                    "OR submission_id IN (SELECT submission_id FROM erase_ids)",
+                    f"OR {_KEY.format('submission_id')} IN (SELECT submission_key FROM erase_ids)",
                     [submitter_hash],
                 ).fetchall()[0][0]
             con.execute("DROP TABLE erase_ids")
@@ -98,7 +104,7 @@ def _delete(settings: Settings, submitter_hash: str) -> EraseResult:
             con.execute("ROLLBACK")
             raise
     return EraseResult(
-        submitter_hash, len(ids), raw_rows, quarantine_rows, snapshot_rows, tuple(ids)
+        submitter_hash, keys[0][0], raw_rows, quarantine_rows, snapshot_rows, tuple(ids)
     )
 
 

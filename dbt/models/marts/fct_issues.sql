@@ -47,7 +47,12 @@ feedback_summary as (
         arg_max(feedback.level, feedback.level_rank) filter (
             where feedback.feedback_type = '批示'
         ) as highest_instruction_level,
-        bool_or(feedback.feedback_type = '采用') as is_adopted_national
+        -- 采用 means 全国政协's unless a level says otherwise: a 采用 at
+        -- 自治区级 or 盟市级 is another body's
+        bool_or(
+            feedback.feedback_type = '采用'
+            and coalesce(feedback.level, '国家级') = '国家级'
+        ) as is_adopted_national
     from feedback
     group by feedback.issue_id
 
