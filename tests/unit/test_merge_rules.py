@@ -29,6 +29,7 @@ import pytest
 from sqmy_etl.config import Settings
 from sqmy_etl.transform.build import run_transform
 from sqmy_etl.warehouse.db import connect_writer
+from tests.unit.homes import scratch_home
 from tests.unit.test_transform_scenarios import Delivery, rows, warehouse_rows
 
 SHEETS_1_TO_10 = tuple(f"Sheet{n}" for n in range(1, 11))
@@ -182,12 +183,7 @@ def load_themes_and_feedback(con: Any) -> None:
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """A home transformed once after every scenario's deliveries were loaded."""
-    tmp = tmp_path_factory.mktemp("merge_rules")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SQMY_HOME", str(tmp / "home"))
-        mp.setenv("SQMY_PII_KEY_FILE", str(tmp / "keys" / "pii.key"))
-        settings = Settings.from_env()
-        settings.ensure_dirs()
+    with scratch_home(tmp_path_factory, "merge_rules") as settings:
         with connect_writer(settings) as con:
             load_withdrawals(con)
             load_order_and_ids(con)

@@ -29,6 +29,7 @@ from sqmy_etl.config import Settings
 from sqmy_etl.quality.report import write_quality_report
 from sqmy_etl.transform.build import run_transform
 from sqmy_etl.warehouse.db import connect_writer
+from tests.unit.homes import scratch_home
 
 LEDGER = "2021年来稿台账.xlsx"
 UNRELATED = "赤峰市政协报送汇总.xlsx"
@@ -172,13 +173,7 @@ def load(con: duckdb.DuckDBPyConnection) -> None:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """The deliveries above, transformed once."""
-    tmp = tmp_path_factory.mktemp("quality")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SQMY_HOME", str(tmp / "home"))
-        mp.setenv("SQMY_PII_KEY_FILE", str(tmp / "keys" / "pii.key"))
-        mp.setenv("SQMY_TODAY", "2022-03-10")
-        settings = Settings.from_env()
-        settings.ensure_dirs()
+    with scratch_home(tmp_path_factory, "quality", "2022-03-10") as settings:
         with connect_writer(settings) as con:
             load(con)
         run_transform(settings)

@@ -18,6 +18,7 @@ import pytest
 from sqmy_etl.config import Settings
 from sqmy_etl.transform.build import TransformFailed, run_transform
 from sqmy_etl.warehouse.db import connect_writer
+from tests.unit.homes import scratch_home
 from tests.unit.test_transform_scenarios import Delivery
 
 READER = """
@@ -59,12 +60,7 @@ def published_bytes(settings: Settings) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """A home whose marts were published once, from two submissions."""
-    tmp = tmp_path_factory.mktemp("publish")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SQMY_HOME", str(tmp / "home"))
-        mp.setenv("SQMY_PII_KEY_FILE", str(tmp / "keys" / "pii.key"))
-        settings = Settings.from_env()
-        settings.ensure_dirs()
+    with scratch_home(tmp_path_factory, "publish") as settings:
         with connect_writer(settings) as con:
             Delivery(con, 1, "a.xlsx").submissions(
                 "来稿",
@@ -116,4 +112,4 @@ def test_failing_dbt_test_publishes_nothing_and_names_the_test(home: Settings, t
     assert failed.value.failing_nodes == ["test.sqmy.assert_always_fails"]
     assert "test.sqmy.assert_always_fails" in str(failed.value)
     assert published_bytes(home) == before
-    assert len(before) == 9
+    assert len(before) == 10  # marts.duckdb + 9 Parquet: 8 contract marts + fct_issue_sources

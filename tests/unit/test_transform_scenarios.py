@@ -38,6 +38,7 @@ from sqmy_etl.quality.report import write_quality_report
 from sqmy_etl.transform.build import generate_docs, run_transform
 from sqmy_etl.warehouse.db import connect_writer
 from sqmy_etl.warehouse.query import run_query
+from tests.unit.homes import scratch_home
 
 HEATING = "呼和浩特市部分老旧小区冬季供暖温度长期不达标，居民反映强烈，建议供热部门加强监管。"
 HEATING_RETYPED = (
@@ -266,13 +267,7 @@ def observe_stage(settings: Settings) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, dict[str, Any]]]:
     """A home transformed after stage 1 (its numbers kept) and again after stage 2."""
-    tmp = tmp_path_factory.mktemp("scenario")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SQMY_HOME", str(tmp / "home"))
-        mp.setenv("SQMY_PII_KEY_FILE", str(tmp / "keys" / "pii.key"))
-        mp.setenv("SQMY_TODAY", "2022-03-10")
-        settings = Settings.from_env()
-        settings.ensure_dirs()
+    with scratch_home(tmp_path_factory, "scenario", "2022-03-10") as settings:
         with connect_writer(settings) as con:
             load_stage_1(con)
         run_transform(settings)

@@ -175,7 +175,8 @@ def test_an_unknown_expectation_type_is_refused_and_gx_runs_it(
     assert list(failed["reason"]) == [
         "稿件编号重复",
         "稿件编号重复",
-        "缺少稿件编号：请在台账中补填稿件编号后重新交付 / no submission id: fill it in and deliver again",
+        "缺少稿件编号：请在台账中补填稿件编号后重新交付"
+        " / no submission id: fill it in and deliver again",
     ]
 
 

@@ -22,6 +22,7 @@ import pytest
 from sqmy_etl.config import PROJECT_ROOT, Settings
 from sqmy_etl.transform.build import run_transform
 from sqmy_etl.warehouse.db import connect_writer
+from tests.unit.homes import scratch_home
 from tests.unit.test_transform_scenarios import Delivery, rows, warehouse_rows
 
 COUNTY_SEED = PROJECT_ROOT / "dbt" / "seeds" / "county_regions.csv"
@@ -78,13 +79,7 @@ def load_ledgers(con: object) -> None:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """A home whose warehouse holds the ledgers above, transformed and published once."""
-    tmp = tmp_path_factory.mktemp("written-forms")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SQMY_HOME", str(tmp / "home"))
-        mp.setenv("SQMY_PII_KEY_FILE", str(tmp / "keys" / "pii.key"))
-        mp.setenv("SQMY_TODAY", "2025-06-30")
-        settings = Settings.from_env()
-        settings.ensure_dirs()
+    with scratch_home(tmp_path_factory, "written-forms", "2025-06-30") as settings:
         with connect_writer(settings) as con:
             load_ledgers(con)
         run_transform(settings)
