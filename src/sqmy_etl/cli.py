@@ -169,6 +169,8 @@ def _file_rows(result: FileResult) -> list[tuple[str, ...]]:
     note = result.reason or ""
     if result.replaced:
         note = f"替换 {result.replaced} / replaces {result.replaced}"
+    elif result.replaced_by:
+        note = f"已被更晚交付的 {result.replaced_by} 替换 / replaced by {result.replaced_by}"
     rows = [
         (
             result.name,

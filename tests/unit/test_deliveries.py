@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from sqmy_etl.config import Settings
-from sqmy_etl.ingest import deliveries
+from sqmy_etl.ingest import deliveries, load
 from sqmy_etl.ingest.load import ReplaceOptions, ingest_paths
 
 HEADER = "稿件编号,收稿日期,标题\n"
@@ -153,3 +153,34 @@ def test_retract_by_sha_prefix_and_unknown(settings: Settings, tmp_path: Path) -
     assert deliveries.retract(settings, loaded.sha256[:8].upper()).name == "H.csv"
     with pytest.raises(deliveries.DeliveryNotFound, match=r"^没有找到仍在计数的交付"):
         deliveries.retract(settings, "H.csv")
+
+
+def test_a_copy_loaded_before_the_file_it_replaces_still_wins(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """Airflow's mapped tasks run in any order: with places reserved in listing order, the
+    (更正) copy (second place, 4 of 5 rows) loads first, and the original arriving after it is
+    replaced on arrival."""
+    original = _ledger(tmp_path, "J台账.csv", ["J1", "J2", "J3", "J4", "J5"])
+    corrected = _ledger(tmp_path, "J台账(更正).csv", ["J1", "J2", "J3", "J4"])
+    first, second = load.reserve_delivery_seqs(settings, 2)
+    assert first < second
+    late = load.ingest_file(settings, corrected, seq=second)
+    early = load.ingest_file(settings, original, seq=first)
+    assert (late.replaced, late.replaced_by) == (None, None)
+    assert (early.replaced, early.replaced_by) == (None, "J台账(更正).csv")
+    assert _counting(settings) == ["J台账(更正).csv"]
+    assert _changes(settings) == [("J台账.csv", "replaced")]
+
+
+def test_airflow_listing_reserves_places_in_delivery_order(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """tasks.list_landing: oldest modification time first, each with a rising place."""
+    from sqmy_etl.orchestration.tasks import list_landing
+
+    _ledger(settings.landing, "b.csv", ["K1"], mtime=1_600_000_000)
+    _ledger(settings.landing / "sub", "a.csv", ["K2"], mtime=1_600_000_100)
+    listed = list_landing(settings)
+    assert [Path(entry["path"]).name for entry in listed] == ["b.csv", "a.csv"]
+    assert listed[0]["seq"] < listed[1]["seq"]

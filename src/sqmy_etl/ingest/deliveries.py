@@ -119,20 +119,46 @@ def record_change(
     return seq
 
 
-def automatic_replacement(
-    con: duckdb.DuckDBPyConnection, name: str, sha256: str, table_kinds: str, data_rows: int
-) -> Delivery | None:
-    """The counting delivery a new file replaces by the rule above, the newest if several."""
+def _same_ledger(
+    con: duckdb.DuckDBPyConnection, name: str, sha256: str, table_kinds: str
+) -> list[Delivery]:
+    """Counting deliveries of the same ledger (name up to markers, same kinds), oldest first."""
     wanted = ledger_name(name)
-    candidates = [
+    return [
         d
         for d in counting_deliveries(con)
-        if d.sha256 != sha256
-        and ledger_name(d.name) == wanted
-        and d.table_kinds == table_kinds
-        and data_rows >= REPLACE_MIN_SHARE * d.data_rows
+        if d.sha256 != sha256 and ledger_name(d.name) == wanted and d.table_kinds == table_kinds
     ]
-    return candidates[-1] if candidates else None
+
+
+def _replaces(new_rows: int, old_rows: int) -> bool:
+    return new_rows >= REPLACE_MIN_SHARE * old_rows
+
+
+def automatic_replacement(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    sha256: str,
+    table_kinds: str,
+    data_rows: int,
+    delivery_seq: int,
+) -> tuple[Delivery | None, Delivery | None]:
+    """(the earlier delivery this file replaces, the later delivery that replaces this file).
+
+    Files are normally loaded in delivery order, so the second is None; but an
+    Airflow run loads the files it listed in parallel tasks, in any order, each
+    at the place in the delivery order reserved when it was listed. A file that
+    arrives after its own replacement is then replaced on arrival, so the
+    outcome never depends on which task ran first.
+    """
+    same = _same_ledger(con, name, sha256, table_kinds)
+    later = [d for d in same if d.delivery_seq > delivery_seq and _replaces(d.data_rows, data_rows)]
+    if later:
+        return None, later[0]
+    earlier = [d for d in same if d.delivery_seq < delivery_seq]
+    if earlier and _replaces(data_rows, earlier[-1].data_rows):
+        return earlier[-1], None
+    return None, None
 
 
 class DeliveryNotFound(LookupError):

@@ -70,6 +70,7 @@ class FileResult:
     tables: list[TableSummary] = field(default_factory=list)
     unrecognised: list[tuple[str, str]] = field(default_factory=list)  # (sheet, why)
     replaced: str | None = None  # the earlier delivery this file replaced (its name)
+    replaced_by: str | None = None  # a later delivery loaded first that replaces this one
 
     @property
     def total_loaded(self) -> int:
@@ -428,32 +429,39 @@ class _Offer:
     encoding: str | None = None
     automatic_replace: bool = True
     declared_replaces: str | None = None  # --replaces OLD for this file
+    seq: int | None = None  # place in the delivery order reserved when the file was listed
 
 
-def _replace_earlier(load: _FileLoad, offer: _Offer) -> str | None:
-    """Record that this delivery replaces an earlier one (declared, or by the rule in
-    ``deliveries``); returns the replaced file's name for the summary."""
+def _replacement(load: _FileLoad, offer: _Offer) -> tuple[str | None, str | None]:
+    """Record which delivery replaces which (declared, or by the rule in ``deliveries``);
+    returns (the earlier file this one replaced, the later file that replaced this one)."""
     con = load.con
+    old = newer = None
     if offer.declared_replaces is not None:
         old_path = Path(offer.declared_replaces)
         old_sha = archive.sha256_file(old_path) if old_path.is_file() else None
         old = deliveries.find_delivery(con, offer.declared_replaces, old_sha)
     elif offer.automatic_replace:
-        old = deliveries.automatic_replacement(
-            con, load.name, load.sha256, load.table_kinds, load.data_rows
+        old, newer = deliveries.automatic_replacement(
+            con, load.name, load.sha256, load.table_kinds, load.data_rows, load.seq
         )
-    else:
-        old = None
-    if old is None or old.sha256 == load.sha256:
-        return None
-    deliveries.record_change(
-        con,
-        old.sha256,
-        "replaced",
-        f"被新交付“{load.name}”替换 / replaced by {load.name}",
-        by_sha256=load.sha256,
-    )
-    return old.name
+    if old is not None and old.sha256 != load.sha256:
+        deliveries.record_change(
+            con,
+            old.sha256,
+            "replaced",
+            f"被新交付“{load.name}”替换 / replaced by {load.name}",
+            by_sha256=load.sha256,
+        )
+    if newer is not None:
+        deliveries.record_change(
+            con,
+            load.sha256,
+            "replaced",
+            f"已被更晚交付的“{newer.name}”替换 / replaced by the later {newer.name}",
+            by_sha256=newer.sha256,
+        )
+    return (old.name if old else None), (newer.name if newer else None)
 
 
 def _load(
@@ -479,14 +487,14 @@ def _load(
                 con=con,
                 sha256=sha256,
                 name=path.name,
-                seq=_next_seq(con),
+                seq=_next_seq(con) if offer.seq is None else offer.seq,
                 key=key,
                 ingest_day=today_shanghai(),
                 quarantined_at=datetime.now(UTC),
                 progress=progress,
             )
             _load_rows(load, read)
-            replaced = _replace_earlier(load, offer)
+            replaced, replaced_by = _replacement(load, offer)
             stored_at = archive.archive_file(settings, path, sha256)
             crashpoint("ingest.archived")
             for sheet, why in read.unrecognised:
@@ -525,6 +533,7 @@ def _load(
         tables=list(load.tables.values()),
         unrecognised=list(read.unrecognised),
         replaced=replaced,
+        replaced_by=replaced_by,
     )
 
 
@@ -538,9 +547,11 @@ def ingest_file(
     encoding: str | None = None,
     replace: ReplaceOptions | None = None,
     progress: ProgressHook | None = None,
+    seq: int | None = None,
 ) -> FileResult:
     """Load one file (CONTRACT.md §1): loaded, skipped as a duplicate, re-delivered after a
-    retraction, or rejected with a reason.
+    retraction, or rejected with a reason. ``seq`` is a place in the delivery order
+    reserved earlier (``reserve_delivery_seqs``); by default the file is the latest.
 
     A file taken from ``landing/`` leaves it (to ``archive/`` or ``rejected/``);
     a path elsewhere is copied and left where it is. Raises ``archive.FileChanged``
@@ -559,7 +570,7 @@ def ingest_file(
     size = path.stat().st_size
     if size > settings.limits.max_file_bytes:
         reason = f"文件过大 / file too large: {size} bytes > {settings.limits.max_file_bytes}"
-        return _reject(settings, path, sha256, size, reason, from_landing=from_landing)
+        return _reject(settings, path, sha256, size, reason, from_landing=from_landing, seq=seq)
     if _already_loaded(settings, sha256):
         return _offered_again(settings, path, sha256, from_landing=from_landing)
     offer = _Offer(
@@ -569,13 +580,16 @@ def ingest_file(
         encoding,
         automatic_replace=replace.automatic,
         declared_replaces=replace.declared.get(path),
+        seq=seq,
     )
     try:
         read = _read(settings, path, encoding)
         result = _load(settings, offer, read, progress)
     except FileRejected as exc:
-        seq = exc.seq if isinstance(exc, _RejectedInTransaction) else None
-        return _reject(settings, path, sha256, size, exc.reason, from_landing=from_landing, seq=seq)
+        drawn = exc.seq if isinstance(exc, _RejectedInTransaction) else seq
+        return _reject(
+            settings, path, sha256, size, exc.reason, from_landing=from_landing, seq=drawn
+        )
     if result is None:
         return _offered_again(settings, path, sha256, from_landing=from_landing)
     crashpoint("ingest.committed")
@@ -619,6 +633,19 @@ def _offered_again(
         reason = "已载入过，且已被更新的交付替换 / already loaded, and replaced by a later delivery"
     log.info("skipped %s sha=%s: %s", path.name, sha256[:12], reason)
     return FileResult(path.name, sha256, "skipped_duplicate", reason=reason)
+
+
+def reserve_delivery_seqs(settings: Settings, count: int) -> list[int]:
+    """``count`` places in the delivery order, ascending: a run that loads its files in
+    parallel tasks (Airflow) reserves them in listing order, so the order holds whichever
+    task runs first."""
+    if count == 0:
+        return []
+    with connect_writer(settings) as con:
+        rows = con.execute(
+            "SELECT nextval('raw.ingest_seq') FROM range(?) ORDER BY 1", [count]
+        ).fetchall()
+    return [row[0] for row in rows]
 
 
 def ingest_paths(
