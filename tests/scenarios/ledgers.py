@@ -15,6 +15,7 @@ of their own because their rule depends on the call (order, flags, exit code).
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import time
 from collections.abc import Callable
@@ -1063,6 +1064,164 @@ def c10_no_table(root: Path) -> None:
     )
 
 
+# ---------------------------------------------------------------- office ledgers (O)
+
+
+def o01_header_notes_and_line_breaks(root: Path) -> None:
+    """A merged title, 序号, a blank column, `稿件\n编号`, notes in brackets after the names,
+    the template's 示例 row."""
+    rows = [
+        ["1990年社情民意信息来稿登记表", None, None, None, None, None, None],
+        ["序号", "稿件\n编号", "标题", None, "收稿日期（年月日）", "盟市(旗县)", "主题（分类）"],
+        ["示例", "OA-000", "关于××的建议", None, "1990-01-01", "××市", "民生"],
+        [1, "OA-001", "城区供暖", None, "1990-01-05", "赤峰市", "民生"],
+        [2, "OA-002", "草原防火", None, "1990-02-05", "通辽市", "生态环境"],
+        [3, "OA-003", "职业教育", None, "1990-03-05", "赤峰市", "教育"],
+    ]
+    xlsx(root / PHASE_A / "表头注释来稿登记表.xlsx", Sheet("来稿", rows, ["A1:G1"]))
+
+
+def o02_two_tables_on_one_sheet(root: Path) -> None:
+    """The 来稿 and, under a blank row and its own title, the 编发 on one sheet."""
+    rows = [
+        ["稿件编号", "标题", "来稿日期", "盟市"],
+        ["OB-001", "牧区饮水", "1990-04-01", "赤峰市"],
+        ["OB-002", "城乡公交", "1990-04-02", "包头市"],
+        [None, None, None, None],
+        ["编发情况", None, None, None],
+        ["期号", "编发日期", "标题", "稿件编号"],
+        ["1990年第701期", "1990-05-01", "牧区饮水", "OB-001"],
+        ["1990年第702期", "1990-05-02", "城乡公交", "OB-002"],
+    ]
+    xlsx(root / PHASE_A / "来稿编发同表台账.xlsx", Sheet("台账", rows))
+
+
+def o02_quarter_blocks_repeat_the_header(root: Path) -> None:
+    """Quarter blocks under one title, each with its own title row, header and 小计; a
+    单位负责人 footer line."""
+    rows = [
+        ["1990年来稿台账", None, None, None],
+        ["一季度", None, None, None],
+        ["稿件编号", "标题", "来稿日期", "盟市"],
+        ["OJ-001", "冬季供暖", "1990-03-01", "赤峰市"],
+        ["小计", "1篇", None, None],
+        ["二季度", None, None, None],
+        ["稿件编号", "标题", "来稿日期", "盟市"],
+        ["OJ-002", "春季防火", "1990-04-01", "赤峰市"],
+        ["小计", "1篇", None, None],
+        ["单位负责人：王某某", None, "日期：1990年12月31日", None],
+    ]
+    xlsx(root / PHASE_A / "分季度来稿台账.xlsx", Sheet("来稿", rows, ["A1:D1"]))
+
+
+def o03_register_with_issue_columns(root: Path) -> None:
+    """A 来稿登记表 recording each submission's 期号 and 编发日期 (blank or — when unpublished;
+    the date written on the issue's first row only)."""
+    rows = [
+        ["序号", "稿件编号", "标题", "来稿日期", "盟市", "期号", "编发日期"],
+        [1, "OC-001", "社区养老", "2026-01-05", "赤峰市", "第3期", "2026-02-01"],
+        [2, "OC-002", "农村公路", "2026-01-06", "通辽市", None, None],
+        [3, "OC-003", "居家养老", "2026-01-07", "包头市", "第3期", None],
+        [4, "OC-004", "旅游厕所", "2026-01-08", "包头市", None, None],
+        [5, "OC-005", "草原防火", "2026-01-09", "乌海市", "—", "—"],
+    ]
+    xlsx(root / PHASE_A / "来稿登记含编发情况.xlsx", Sheet("来稿", rows))
+
+
+def o04_region_with_province_and_county(root: Path) -> None:
+    """Regions written with the province before them, a 盟市 followed by its county, a note,
+    a county's short form."""
+    rows = [
+        ["稿件编号", "来稿日期", "盟市"],
+        ["OD-001", "1990-07-01", "内蒙古自治区赤峰市"],
+        ["OD-002", "1990-07-02", "赤峰市红山区"],
+        ["OD-003", "1990-07-03", "呼和浩特市赛罕区"],
+        ["OD-004", "1990-07-04", "内蒙古包头市昆都仑区"],
+        ["OD-005", "1990-07-05", "内蒙古自治区政协"],
+        ["OD-006", "1990-07-06", "包头市红山区"],
+        ["OD-007", "1990-07-07", "赤峰市（红山区）"],
+        ["OD-008", "1990-07-08", "科右前旗"],
+        ["OD-009", "1990-07-09", "达茂旗政协"],
+    ]
+    xlsx(root / PHASE_A / "地区全称来稿台账.xlsx", Sheet("来稿", rows))
+
+
+def o05_issue_number_office_forms(root: Path) -> None:
+    """期号 as on an official document: 〔2017〕第40期, the bulletin's name, Chinese numerals."""
+    rows = [
+        ["期号", "编发日期", "标题"],
+        ["2017年第十期", "2017-02-01", "高校毕业生就业"],
+        ["〔2017〕第40期", "2017-03-03", "草原生态补奖"],
+        ["第四十二期", "2017-03-05", "农村饮水安全"],
+        ["社情民意2017年第45期", "2017-03-08", "城市停车难"],
+        ["2017年度第46期", "2017-03-09", "冬季清雪"],
+    ]
+    xlsx(root / PHASE_A / "期号公文写法编发台账.xlsx", Sheet("编发", rows))
+
+
+def o06_level_and_type_wording(root: Path) -> None:
+    """级别 and 类型 as offices word them, a 未采用 row and an （以下空白） line."""
+    issues = [
+        ["期号", "编发日期", "标题"],
+        ["1990年第801期", "1990-08-10", "供热计量收费"],
+        ["1990年第802期", "1990-08-11", "黄河流域治理"],
+        ["1990年第803期", "1990-08-12", "基层医疗人才"],
+        ["1990年第804期", "1990-08-13", "冬季校车安全"],
+    ]
+    xlsx(root / PHASE_A / "用语编发台账.xlsx", Sheet("编发", issues))
+    feedback = [
+        ["期号", "类型", "批示日期", "批示领导职务", "批示级别"],
+        ["1990年第801期", "领导批示", "1990-08-20", "主席", "自治区领导"],
+        ["1990年第802期", "全国政协采用", "1990-08-21", None, "国家级"],
+        ["1990年第803期", "批示件", "1990-08-22", "副主席", "省部级"],
+        ["1990年第804期", None, "1990-08-23", "市长", "盟市领导"],
+        ["1990年第804期", "未采用", "1990-08-24", None, None],
+        ["（以下空白）", None, None, None, None],
+    ]
+    xlsx(root / PHASE_A / "用语批示台账.xlsx", Sheet("批示", feedback))
+
+
+def o07_json_feedback_object_and_numeric_issue_no(root: Path) -> None:
+    """A UTF-8 BOM export whose 批示 is one object (not a list), whose 期号 is a number, and
+    one record used in two issues (a list)."""
+    records = [
+        {
+            **_platform_record("OG-001", "1990-05-20", "赤峰市"),
+            "issue": {"no": 601, "published_at": "1990-06-01", "title": "牧区用电"},
+            "feedback": {"type": "批示", "level": "自治区级", "post": "主席", "date": "1990-06-10"},
+        },
+        {
+            **_platform_record("OG-002", "1990-05-21", "赤峰市"),
+            "issue": {"no": "1990年第602期", "published_at": "1990-06-02"},
+            "feedback": [],
+        },
+        {
+            **_platform_record("OG-003", "1990-05-22", "赤峰市"),
+            "issue": [
+                {"no": "1990年第603期", "published_at": "1990-06-03"},
+                {"no": "1990年第604期", "published_at": "1990-06-04"},
+            ],
+        },
+    ]
+    path = root / PHASE_A / "政协云导出带BOM.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(records, ensure_ascii=False).encode("utf-8"))
+
+
+def o08_time_headers_and_leader_column(root: Path) -> None:
+    """编发时间 / 批示时间 for the dates, 批示领导 for the post: two leaders on one day."""
+    xlsx(
+        root / PHASE_A / "时间列编发台账.xlsx",
+        Sheet("编发", [["期号", "编发时间", "标题"], ["1990年第901期", "1990-09-01", "边境口岸"]]),
+    )
+    rows = [
+        ["期号", "批示时间", "批示领导"],
+        ["1990年第901期", "1990-09-10", "自治区党委书记"],
+        ["1990年第901期", "1990-09-10", "自治区政府主席"],
+    ]
+    xlsx(root / PHASE_A / "时间列批示台账.xlsx", Sheet("批示", rows))
+
+
 BUILDERS: tuple[Callable[[Path], None], ...] = (
     l01_running_number,
     l02_received_beats_date,
@@ -1122,6 +1281,15 @@ BUILDERS: tuple[Callable[[Path], None], ...] = (
     c08_unparseable_published_date,
     c09_bad_rows,
     c10_no_table,
+    o01_header_notes_and_line_breaks,
+    o02_two_tables_on_one_sheet,
+    o02_quarter_blocks_repeat_the_header,
+    o03_register_with_issue_columns,
+    o04_region_with_province_and_county,
+    o05_issue_number_office_forms,
+    o06_level_and_type_wording,
+    o07_json_feedback_object_and_numeric_issue_no,
+    o08_time_headers_and_leader_column,
 )
 
 

@@ -8,7 +8,12 @@ from pathlib import Path
 import pytest
 
 from sqmy_etl.ingest import headers as headers_module
-from sqmy_etl.ingest.headers import detect_kind, feedback_fields, normalise_header
+from sqmy_etl.ingest.headers import (
+    detect_kind,
+    feedback_fields,
+    normalise_header,
+    register_fields,
+)
 
 # CONTRACT.md §1 "Columns and accepted header names", transcribed by hand:
 # (kind, header, field). Fields without a kind qualifier in the contract are
@@ -172,10 +177,11 @@ def test_contract_order_is_specificity(
 
 # Accepted beyond the contract's lists, less specific than all of them: the canonical
 # field names (our own exports), a submissions table's issue columns, an issues
-# table's looser title / theme words.
+# table's looser title / theme words, 时间 for 日期 (批示时间, 来稿时间: what many
+# office templates print) and 批示领导 (a post, often with the leader's name).
 EXTRA_SYNONYMS = {
     ("submissions", "submission_id"): ["submission_id"],
-    ("submissions", "received_date"): ["received_date"],
+    ("submissions", "received_date"): ["received_date", "收稿时间", "来稿时间", "报送时间"],
     ("submissions", "id_card"): ["id_card"],
     ("submissions", "issue_no"): ["期号", "编发期号", "期数", "issue.no", "issue_no"],
     ("submissions", "published_date"): [
@@ -184,15 +190,19 @@ EXTRA_SYNONYMS = {
         "印发日期",
         "issue.published_at",
         "published_date",
+        "编发时间",
+        "刊发时间",
+        "印发时间",
     ],
     ("issues", "issue_no"): ["issue_no"],
-    ("issues", "published_date"): ["published_date"],
+    ("issues", "published_date"): ["published_date", "编发时间", "刊发时间", "印发时间"],
     ("issues", "issue_title"): ["题目", "信息标题", "title", "issue_title"],
     ("issues", "issue_theme"): ["主题", "theme", "issue_theme"],
     ("issues", "source_submissions"): ["source_submissions"],
     ("feedback", "issue_no"): ["issue_no"],
     ("feedback", "feedback_type"): ["feedback_type"],
-    ("feedback", "feedback_date"): ["feedback_date"],
+    ("feedback", "feedback_date"): ["feedback_date", "批示时间", "采用时间", "反馈时间"],
+    ("feedback", "post"): ["批示领导"],
 }
 
 
@@ -345,3 +355,53 @@ def test_traditional_character_headers_name_the_same_fields() -> None:
         "issues",
         ["issue_no", "published_date", "issue_title"],
     )
+
+
+@pytest.mark.parametrize(
+    ("headers", "fields"),
+    [
+        (
+            ["稿件\n编号", "收稿日期（年月日）", "盟市(旗县)", "主题【分类】"],
+            ["submission_id", "received_date", "region", "theme"],
+        ),
+        (
+            ["*稿件编号(必填)", "来稿日期〔必填〕", "备注(其他)"],
+            ["submission_id", "received_date", None],
+        ),
+    ],
+)
+def test_a_bracketed_note_after_the_name_is_read_past(headers: list[str], fields: list) -> None:
+    """A clerk's note in brackets after a header (收稿日期（年月日）) leaves the field it names."""
+    assert detect_kind(headers) == ("submissions", fields)
+
+
+def test_a_header_with_a_note_ties_with_the_bare_header() -> None:
+    """来稿日期（备用） before 来稿日期: equal rank, so the first column wins."""
+    assert detect_kind(["稿件编号", "来稿日期（备用）", "来稿日期"]) == (
+        "submissions",
+        ["submission_id", "received_date", None],
+    )
+
+
+def test_register_fields_read_a_submission_ledger_with_issue_columns() -> None:
+    """稿件编号 + 来稿日期 + 盟市 beside 期号 + 编发日期: a 来稿台账 recording publication."""
+    headers = ["稿件编号", "来稿日期", "盟市", "期号", "编发日期"]
+    assert register_fields(headers) == [
+        "submission_id",
+        "received_date",
+        "region",
+        "issue_no",
+        "published_date",
+    ]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        ["期号", "编发日期", "标题", "稿件编号", "来稿日期"],  # an 编发台账 listing its sources
+        ["稿件编号", "来稿日期", "盟市", "期号"],  # no 编发日期: a plain 来稿台账
+    ],
+)
+def test_register_fields_leave_other_tables_alone(headers: list[str]) -> None:
+    """Without who/where columns, or without 编发日期, the table is not such a register."""
+    assert register_fields(headers) is None

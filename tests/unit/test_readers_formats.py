@@ -567,3 +567,15 @@ def test_rows_with_uncomputed_formulas_are_held(tmp_path: Path) -> None:
     rule, reason = table.held[1]
     assert rule == "uncomputed_formula"
     assert reason.startswith("公式未计算，请在 Excel 中打开并保存")
+
+
+def test_an_html_page_saved_as_xls_is_rejected_with_advice(tmp_path: Path) -> None:
+    """A web system's "xls" that is an HTML table: rejected, telling the clerk to save as xlsx."""
+    path = tmp_path / "导出.xls"
+    path.write_text(
+        "<html><body><table><tr><td>稿件编号</td><td>来稿日期</td></tr>"
+        "<tr><td>A-1</td><td>2021-01-05</td></tr></table></body></html>",
+        encoding="utf-8",
+    )
+    with pytest.raises(FileRejected, match=r"网页.*另存为 xlsx"):
+        read_file(path, LIMITS)

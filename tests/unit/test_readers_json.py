@@ -204,3 +204,30 @@ def test_json_field_over_the_cap_is_rejected(tmp_path: Path) -> None:
     path.write_text(json.dumps([record]), encoding="utf-8")
     with pytest.raises(FileRejected, match="field too large"):
         read_file(path, Limits(max_field_bytes=300))
+
+
+def test_feedback_given_as_one_object_is_one_feedback_row(tmp_path: Path) -> None:
+    """An export whose feedback is an object, not a list, gives that one 批示 (with a BOM)."""
+    record = {**BARE, "issue": {"no": 37, "published_at": "2021-04-02"}}
+    record["feedback"] = {"type": "批示", "level": "自治区级", "post": "主席", "date": "2021-04-20"}
+    path = tmp_path / "export.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps([record], ensure_ascii=False).encode("utf-8"))
+    tables = _by_kind(read_file(path, LIMITS).tables)
+    [row] = _dicts(tables["feedback"])
+    assert (row["issue_no"], row["post"], row["feedback_date"]) == (37, "主席", "2021-04-20")
+
+
+def test_an_issue_list_gives_every_issue_and_links_the_first(tmp_path: Path) -> None:
+    """A record used in two issues: both issue rows, the submission names the first."""
+    record = {
+        **BARE,
+        "issue": [
+            {"no": "2021年第37期", "published_at": "2021-04-02"},
+            {"no": "2021年第38期", "published_at": "2021-04-09"},
+        ],
+    }
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
+    tables = _by_kind(read_file(path, LIMITS).tables)
+    assert [row["issue_no"] for row in _dicts(tables["issues"])] == ["2021年第37期", "2021年第38期"]
+    assert _dicts(tables["submissions"])[0]["issue_no"] == "2021年第37期"

@@ -424,3 +424,111 @@ def test_a_combined_row_with_a_post_but_no_date_is_a_feedback_row() -> None:
     )
     assert feedback.row_numbers == [2, 5]
     assert [row[2:] for row in feedback.rows] == [["副主席", "", ""], ["", "自治区级", ""]]
+
+
+# --- several tables on one sheet, registers with issue columns -----------------------
+
+
+def test_a_second_header_starts_a_table_of_its_own_kind() -> None:
+    """An 编发 table under the 来稿 (a blank row and a title between): two tables, nothing
+    of the lower one read as 来稿 rows, the title row not a record."""
+    tables = _tables(
+        [
+            ["稿件编号", "标题", "来稿日期"],
+            ["A-1", "甲", "2021-01-05"],
+            [None, None, None],
+            ["编发情况", None, None],
+            ["期号", "编发日期", "标题"],
+            ["2021年第7期", "2021-02-01", "甲"],
+        ]
+    )
+    assert [(t.kind, t.row_numbers) for t in tables] == [("submissions", [2]), ("issues", [6])]
+    assert tables[1].rows == [["2021年第7期", "2021-02-01", "甲"]]
+
+
+def test_a_repeated_header_under_a_subtotal_continues_the_same_kind() -> None:
+    """Quarter blocks: 小计 skipped, 二季度 is the next block's title, both rows kept."""
+    tables = _tables(
+        [
+            ["稿件编号", "来稿日期"],
+            ["A-1", "2021-03-01"],
+            ["小计", "1篇"],
+            ["二季度", None],
+            ["稿件编号", "来稿日期"],
+            ["A-2", "2021-04-01"],
+        ]
+    )
+    assert [(t.kind, t.row_numbers) for t in tables] == [
+        ("submissions", [2]),
+        ("submissions", [6]),
+    ]
+    assert [s.why for s in tables[0].skipped] == ["total"]
+
+
+def test_a_data_row_with_an_id_never_starts_a_table() -> None:
+    """A row whose id cell has a digit is data, whatever words its other cells hold."""
+    table = _one([["稿件编号", "标题", "来稿日期"], ["A-1", "期号", "编发日期"]])
+    assert table.row_numbers == [2]
+
+
+def test_a_register_with_issue_columns_yields_submissions_and_their_issues() -> None:
+    """稿件编号 + 来稿日期 + 盟市 + 期号 + 编发日期: every row a submission, rows with a
+    期号 also an issue (its date filled from the issue's first row); 未编发 / — are blank."""
+    tables = _tables(
+        [
+            ["稿件编号", "来稿日期", "盟市", "期号", "编发日期"],
+            ["A-1", "2021-01-05", "赤峰市", "2021年第3期", "2021-02-01"],
+            ["A-2", "2021-01-06", "通辽市", None, None],
+            ["A-3", "2021-01-07", "包头市", "2021年第3期", None],
+            ["A-4", "2021-01-08", "乌海市", "未编发", "—"],
+        ]
+    )
+    subs, issues = tables
+    assert (subs.kind, subs.row_numbers) == ("submissions", [2, 3, 4, 5])
+    assert subs.rows[2][4] == "2021-02-01"  # A-3's 编发日期, from its issue's first row
+    assert subs.rows[3][3:] == [None, None]  # 未编发 / —: not published
+    assert subs.columns == [
+        "submission_id",
+        "received_date",
+        "region",
+        "issue_no",
+        "published_date",
+    ]
+    assert (issues.kind, issues.columns, issues.row_numbers) == (
+        "issues",
+        ["issue_no", "published_date"],
+        [2, 4],
+    )
+    assert issues.rows == [["2021年第3期", "2021-02-01"], ["2021年第3期", "2021-02-01"]]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "（以下空白）",
+        "以下空白",
+        "单位负责人：王五",
+        "分管领导：张三",
+        "日期：2021年12月31日",
+        "截至12月31日",
+    ],
+)
+def test_more_footer_lines_are_skipped(line: str) -> None:
+    """（以下空白）, 单位负责人, 日期：… under the data are footers, not rows without an id."""
+    table = _one([["期号", "批示日期"], ["2021年第1期", "2021-02-01"], [line, None]])
+    assert table.row_numbers == [2]
+    assert [(s.row, s.why) for s in table.skipped] == [(3, "footer")]
+    assert "王五" not in table.skipped[0].text and "张三" not in table.skipped[0].text
+
+
+def test_a_template_example_row_is_passed_over_whatever_its_id() -> None:
+    """示例 | NM2021-0000 | … under the header is the template's sample, not a submission."""
+    table = _one(
+        [
+            ["序号", "稿件编号", "来稿日期"],
+            ["示例", "NM2021-0000", "2021-01-01"],
+            [1, "NM2021-0001", "2021-01-05"],
+        ]
+    )
+    assert table.row_numbers == [3]
+    assert [(s.row, s.why) for s in table.skipped] == [(2, "footer")]

@@ -336,3 +336,42 @@ def test_issue_numbers_beyond_three_digits(written: object, expected: tuple) -> 
     """Sequence numbers past 999 (scaled data) parse, and their ids keep every digit."""
     assert parse_issue_no(written) == expected
     assert issue_id(2021, expected[1]).endswith(str(expected[1]))
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("〔2017〕第40期", (2017, 40)),
+        ("[2017]第40期", (2017, 40)),
+        ("〔2017〕40期", (2017, 40)),
+        ("社情民意2017年第45期", (2017, 45)),
+        ("社情民意第45期", (None, 45)),
+        ("第四十二期", (None, 42)),
+        ("2017年第十期", (2017, 10)),
+        ("第一百零五期", (None, 105)),
+        ("2021年第37期（总第六百期）", (2021, 37)),
+        ("2021年度第5期", (2021, 5)),
+        ("2021-37期", (2021, 37)),
+    ],
+)
+def test_parse_issue_no_reads_office_document_forms(
+    value: str, expected: tuple[int | None, int]
+) -> None:
+    """A year in 〔〕, the bulletin's name before it, a sequence in Chinese numerals."""
+    assert parse_issue_no(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("领导批示", "批示"), ("批示件", "批示"), ("全国政协采用", "采用"), ("综合采用", "采用")],
+)
+def test_parse_feedback_type_reads_office_wording(value: str, expected: str) -> None:
+    """Wording that names exactly one type is that type."""
+    assert parse_feedback_type(value) == expected
+
+
+@pytest.mark.parametrize("value", ["未采用", "不予采用", "无批示", "批示并采用"])
+def test_parse_feedback_type_rejects_negations_and_mixtures(value: str) -> None:
+    """未采用 is no adoption, 批示并采用 names both: held back, never counted."""
+    with pytest.raises(ValueError, match="批示"):
+        parse_feedback_type(value)

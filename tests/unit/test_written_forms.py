@@ -45,6 +45,16 @@ SUBMISSIONS = [
     ("WF13", "150000", "其他类", "自治区本级", "150000", "其他", None),
     ("WF14", "包头", "民生(养老)", "包头市", "150200", "民生", "养老服务"),
     ("WF15", "兴安", "供暖类别", "兴安盟", "152200", "民生", "供暖供气"),
+    ("WF16", "内蒙古自治区赤峰市", "民生", "赤峰市", "150400", "民生", None),
+    ("WF17", "赤峰市红山区", "民生", "赤峰市", "150400", "民生", None),
+    ("WF18", "内蒙古呼和浩特市赛罕区", "民生", "呼和浩特市", "150100", "民生", None),
+    ("WF19", "内蒙古自治区政协", "民生", "自治区本级", "150000", "民生", None),
+    ("WF20", "赤峰市(红山区)", "民生", "赤峰市", "150400", "民生", None),
+    ("WF21", "准格尔旗(鄂尔多斯)", "民生", "鄂尔多斯市", "150600", "民生", None),
+    ("WF22", "科右前旗", "民生", "兴安盟", "152200", "民生", None),
+    ("WF23", "兴安盟科右中旗", "民生", "兴安盟", "152200", "民生", None),
+    ("WF24", "宁城", "民生", "赤峰市", "150400", "民生", None),
+    ("WF25", "达茂旗政协", "民生", "包头市", "150200", "民生", None),
 ]
 # (issue_id, 分类 as written, its source, l1, l2)
 ISSUES = [
@@ -53,11 +63,19 @@ ISSUES = [
     ("2025-003", "生态环境问题", "WF03", "生态环境", None),
     ("2025-004", "民生-交通出行", "WF04", "民生", "交通出行"),
 ]
+# (issue seq, 级别 as written, post, level)
+LEVELS = [
+    (1, "自治区领导", "主席", "自治区级"),
+    (2, "省部级", "副主席", "自治区级"),
+    (3, "盟市领导", "市长", "盟市级"),
+    (4, "国家级领导", "全国政协副主席", "国家级"),
+]
 # fmt: on
 
 
 def load_ledgers(con: object) -> None:
-    """One submissions ledger and one issues ledger, each issue citing one submission."""
+    """One submissions ledger, one issues ledger (each issue citing one submission) and one
+    批示 on each issue, its 级别 in an office's wording."""
     ledger = Delivery(con, 1, "2025年社情民意信息台账.xlsx")
     ledger.submissions(
         "来稿",
@@ -74,6 +92,13 @@ def load_ledgers(con: object) -> None:
             for row, (issue_id, theme, source, *_) in enumerate(ISSUES, start=2)
         ],
     )
+    ledger.feedback(
+        "批示",
+        [
+            (row, 2025, seq, "批示", level, post, "2025-04-10")
+            for row, (seq, level, post, _) in enumerate(LEVELS, start=2)
+        ],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -87,8 +112,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
 
 
 def test_regions_as_written_reach_their_region(built):
-    """Short names, bodies, counties, a county's body and codes map to the 盟市 the table names;
-    another province's code stays 未知."""
+    """Short names, bodies, counties (also shortened: 科右前旗, 宁城), a county's body, codes, the
+    province before a name, a 盟市 followed by its county and a name before a note in brackets
+    map to the 盟市 the table names; another province's code stays 未知."""
     got = rows(built, "SELECT submission_id, region_name, region_code FROM fct_submissions")
     expected = [(sid, name, code) for sid, _, _, name, code, _, _ in SUBMISSIONS]
     assert sorted(got) == expected
@@ -106,6 +132,13 @@ def test_issue_themes_as_written_are_read_the_same_way(built):
     """An issue's own 分类 written 民生(养老), 教育类, 生态环境问题 or 民生-交通出行 is mapped."""
     got = rows(built, "SELECT issue_id, theme_l1, theme_l2 FROM fct_issues")
     assert sorted(got) == [(issue_id, l1, l2) for issue_id, _, _, l1, l2 in ISSUES]
+
+
+def test_levels_as_offices_word_them_reach_their_level(built):
+    """自治区领导 and 省部级 are 自治区级, 盟市领导 盟市级, 国家级领导 国家级 (领导 dropped, then
+    the feedback_level_aliases seed)."""
+    got = rows(built, "SELECT issue_id, level FROM fct_feedback")
+    assert sorted(got) == [(f"2025-00{seq}", level) for seq, _, _, level in LEVELS]
 
 
 def test_only_values_that_name_nothing_are_reported_unmapped(built):

@@ -18,6 +18,34 @@ levels as (
 
 ),
 
+level_aliases as (
+
+    select * from {{ ref('feedback_level_aliases') }}
+
+),
+
+written_levels as (
+
+    -- 自治区领导 / 盟市级领导 / 国家级领导: the level without the word 领导
+    select distinct
+        source.level as level_as_written,
+        regexp_replace(source.level, '领导$', '') as written_level
+    from source
+    where source.level is not null
+
+),
+
+read_levels as (
+
+    select
+        written_levels.level_as_written,
+        coalesce(level_aliases.level, written_levels.written_level) as level
+    from written_levels
+    left join level_aliases
+        on written_levels.written_level = level_aliases.alias
+
+),
+
 renamed as (
 
     select
@@ -64,8 +92,10 @@ renamed as (
     from source
     inner join deliveries
         on source.ingest_file_sha256 = deliveries.file_sha256
+    left join read_levels
+        on source.level = read_levels.level_as_written
     left join levels
-        on source.level = levels.level
+        on read_levels.level = levels.level
     where not deliveries.is_withdrawn
 
 )

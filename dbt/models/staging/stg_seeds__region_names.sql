@@ -18,6 +18,12 @@ counties as (
 
 ),
 
+county_aliases as (
+
+    select * from {{ ref('county_aliases') }}
+
+),
+
 affixes as (
 
     select * from {{ ref('name_affixes') }}
@@ -27,6 +33,46 @@ affixes as (
 submissions as (
 
     select * from {{ source('raw', 'submissions') }}
+
+),
+
+county_spellings as (
+
+    -- a county's name, without 市 (满洲里), without 县 / 旗 (宁城, 敖汉), or as
+    -- offices shorten it (科右前旗, 达茂旗, 准旗: the county_aliases seed)
+    select
+        counties.county_name as written_name,
+        counties.region_code,
+        4 as precedence
+    from counties
+
+    union all
+
+    select
+        regexp_replace(counties.county_name, '市$', '') as written_name,
+        counties.region_code,
+        5 as precedence
+    from counties
+    where regexp_matches(counties.county_name, '.市$')
+
+    union all
+
+    select
+        county_aliases.alias as written_name,
+        counties.region_code,
+        6 as precedence
+    from county_aliases
+    inner join counties
+        on county_aliases.county_name = counties.county_name
+
+    union all
+
+    select
+        regexp_replace(counties.county_name, '[县旗]$', '') as written_name,
+        counties.region_code,
+        7 as precedence
+    from counties
+    where regexp_matches(counties.county_name, '..[县旗]$')
 
 ),
 
@@ -60,19 +106,10 @@ spellings as (
     union all
 
     select
-        counties.county_name as written_name,
-        counties.region_code,
-        4 as precedence
-    from counties
-
-    union all
-
-    select
-        regexp_replace(counties.county_name, '市$', '') as written_name,
-        counties.region_code,
-        5 as precedence
-    from counties
-    where regexp_matches(counties.county_name, '.市$')
+        county_spellings.written_name,
+        county_spellings.region_code,
+        county_spellings.precedence
+    from county_spellings
 
 ),
 
@@ -179,6 +216,18 @@ body_readings as (
             and length(written_values.written_value)
             > length(prefixes.affix) + length(suffixes.affix)
 
+    union all
+
+    -- 赤峰市(红山区), 红山区(赤峰): the name before a note in brackets
+    select
+        written_values.written_value,
+        regexp_replace(
+            written_values.written_value, '\s*[(\[【][^()\[\]【】]*[)\]】]$', ''
+        ) as reading,
+        4 as reading_rank
+    from written_values
+    where regexp_matches(written_values.written_value, '[)\]】]$')
+
 ),
 
 bodies as (
@@ -193,6 +242,39 @@ bodies as (
         partition by body_readings.written_value
         order by body_readings.reading_rank asc, body_readings.reading asc
     ) = 1
+
+),
+
+unprefixed as (
+
+    -- 内蒙古自治区赤峰市红山区: the province's name adds nothing
+    select
+        written_values.written_value,
+        regexp_replace(
+            written_values.written_value, '^内蒙古(自治区)?', ''
+        ) as unprefixed_value
+    from written_values
+
+),
+
+cities_with_county as (
+
+    -- 赤峰市红山区 / 呼和浩特市赛罕区: a 盟市 followed by one of its own counties
+    select
+        unprefixed.written_value as written_name,
+        regions.region_code
+    from unprefixed
+    inner join regions
+        on starts_with(unprefixed.unprefixed_value, regions.region_name)
+    inner join county_spellings
+        on
+            regions.region_code = county_spellings.region_code
+            and substring(
+                unprefixed.unprefixed_value, length(regions.region_name) + 1
+            ) = county_spellings.written_name
+    where unprefixed.written_value not in (
+        select bodies.written_name from bodies
+    )
 
 ),
 
@@ -219,6 +301,8 @@ resolved as (
     select * from known_names
     union all
     select * from bodies
+    union all
+    select * from cities_with_county
     union all
     select * from codes
 

@@ -43,6 +43,9 @@ _GENERIC_IN_ISSUES = frozenset({"日期", "内容"})
 
 _SPACES = re.compile(r"[\s\ufeff]+")
 _REQUIRED_MARK = re.compile(r"(?:\*|\(必填\))+$")
+# A note in brackets after the field name (收稿日期（年月日）, 盟市(旗县), 稿件编号【必填】):
+# read only when the header with its note names no field.
+_TRAILING_NOTE = re.compile(r"(?<=.)[(\[【〔][^()\[\]【】〔〕]*[)\]】〕]$")
 
 
 def normalise_header(text: Cell) -> str:
@@ -95,9 +98,25 @@ def _synonyms() -> dict[TableKind, dict[str, tuple[str, int]]]:
     return table
 
 
+def _lookup(vocabulary: dict[str, tuple[str, int]], header: Cell) -> tuple[str, int] | None:
+    """A header's (field, rank) in ``vocabulary``, reading past a bracketed note if need be.
+
+    Clerks explain a column inside its header (``收稿日期（年月日）``,
+    ``盟市(旗县)``, ``主题（分类）``); the name before the note is the field.
+    A leading ``*`` (required, as some templates mark it) goes too. A header
+    that is itself a synonym is taken as written first, so a note never
+    changes what an exact header means.
+    """
+    key = _key(header)
+    found = vocabulary.get(key)
+    if found is None:
+        found = vocabulary.get(_TRAILING_NOTE.sub("", key.lstrip("*")))
+    return found
+
+
 def field_for(kind: TableKind, header: Cell) -> str | None:
     """The canonical field a header names in a table of ``kind``, or ``None``."""
-    found = _synonyms()[kind].get(_key(header))
+    found = _lookup(_synonyms()[kind], header)
     return found[0] if found else None
 
 
@@ -112,7 +131,7 @@ def _map_headers(
     vocabulary = _synonyms()[kind]
     best: dict[str, tuple[int, int]] = {}  # field → (rank, column)
     for column, header in enumerate(headers):
-        found = None if column in skip else vocabulary.get(_key(header))
+        found = None if column in skip else _lookup(vocabulary, header)
         if found is not None:
             field, rank = found
             if field not in best or rank < best[field][0]:
@@ -136,6 +155,32 @@ def detect_kind(headers: list[str]) -> tuple[TableKind, list[str | None]] | None
         fields = _map_headers(kind, headers)
         if set(REQUIRED_FIELDS[kind]) <= set(fields):
             return kind, fields
+    return None
+
+
+# Fields that describe who sent a submission and from where: an 编发台账 listing its
+# sources names their 稿件编号 (and perhaps 来稿日期), a 来稿台账 names these too.
+_REGISTER_FIELDS = frozenset({"region", "submitter", "unit", "sector", "phone", "id_card"})
+
+
+def register_fields(headers: list[str]) -> list[str | None] | None:
+    """The submission fields of a 来稿台账 that also records each submission's 期号 and
+    编发日期, or ``None`` when ``headers`` is no such ledger.
+
+    By the primary-kind rule 期号 + 编发日期 make an issues table, and an
+    issues table's 稿件编号 + 来稿日期 name its sources, not new submissions.
+    A header that also names who sent the submission or from where (盟市,
+    报送人, 报送单位, 界别, 联系电话, 身份证号) is the office's 来稿登记表
+    with two columns saying where each one was published: read as issues,
+    every unpublished row would be held for a missing 期号 and no submission
+    would be counted. Its rows are submissions, and the rows with a 期号 also
+    yield that issue (CONTRACT §1 "a row yields every fact it holds").
+    """
+    fields = _map_headers("submissions", headers)
+    named = set(fields)
+    needed = {*REQUIRED_FIELDS["submissions"], *REQUIRED_FIELDS["issues"]}
+    if needed <= named and named & _REGISTER_FIELDS:
+        return fields
     return None
 
 

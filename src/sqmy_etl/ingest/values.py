@@ -27,6 +27,8 @@ _FEEDBACK_TYPES = {
     "采纳": FEEDBACK_ADOPTION,
     "录用": FEEDBACK_ADOPTION,
 }
+# 未采用, 不予采用, 无批示: a type that says it did not happen is no feedback at all
+_NEGATIONS = ("未", "不", "无", "没", "非", "拟")
 
 # Excel day 0 for each date system. The 1900 system counts a non-existent
 # 1900-02-29 (serial 60, a Lotus 1-2-3 bug Excel kept), so serials from 61 on
@@ -60,16 +62,25 @@ _SERIAL_TEXT = re.compile(r"\d{5}(?:\.\d+)?")
 # Bulletins run to a few hundred issues a year; six digits leave room for the
 # scaled benchmark data (hundreds of thousands of issues) without guessing.
 MAX_ISSUE_SEQ = 999_999
+# What may stand before the year: the bulletin's name, in 《》 or bare (社情民意2021年第37期).
+_ISSUE_NAME = r"(?:《[^》]*》|[\u4e00-\u9fff]{2,12}?)?"
+# The year, bare or in brackets as on an official document number (〔2021〕第37期).
+_ISSUE_YEAR = r"[〔\[(【]?(?P<y>[12]\d{3})[〕\])】]?"
 _ISSUE_FORMS = (
-    # 2021年第37期, 2021第37期, 第37期, 《社情民意》2021年第37期
-    re.compile(r"(?:《[^》]*》)?(?:(?P<y>[12]\d{3})年?)?第(?P<s>\d{1,6})期?"),
-    # 2021年37期
-    re.compile(r"(?:《[^》]*》)?(?P<y>[12]\d{3})年(?P<s>\d{1,6})期?"),
+    # 2021年第37期, 2021年度第37期, 第37期, 《社情民意》2021年第37期, 〔2021〕第37期
+    re.compile(_ISSUE_NAME + r"(?:" + _ISSUE_YEAR + r"(?:年度?)?)?第(?P<s>\d{1,6})期?"),
+    # 2021年37期, 〔2021〕37期
+    re.compile(_ISSUE_NAME + r"[〔\[(【]?(?P<y>[12]\d{3})(?:年度?|[〕\])】])(?P<s>\d{1,6})期?"),
     # 37, 37期, 037
     re.compile(r"(?P<s>\d{1,6})期?"),
-    # the canonical issue_id itself: 2021-037
-    re.compile(r"(?P<y>[12]\d{3})-(?P<s>\d{1,6})"),
+    # the canonical issue_id itself: 2021-037, 2021-37期
+    re.compile(r"(?P<y>[12]\d{3})-(?P<s>\d{1,6})期?"),
 )
+# 第三十七期: a sequence written in Chinese numerals (up to 9999), read as 第37期.
+_CHINESE_SEQ = re.compile(r"第([零〇一二两三四五六七八九十百千]+)期")
+_CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+_CHINESE_DIGITS.update({"六": 6, "七": 7, "八": 8, "九": 9})
+_CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
 # A trailing cumulative number, (总第612期) / 总第612期 / [总612期]: bulletins print it after
 # the year's number. It counts issues since the first one, so it is never the sequence.
 _CUMULATIVE = re.compile(r"[(\[【]?总第?\d{1,7}期?[)\]】]?\Z")
@@ -242,6 +253,23 @@ def _without_cumulative(text: str, original: object) -> str:
     return rest
 
 
+def _chinese_number(text: str) -> int:
+    """``三十七`` → 37, ``十二`` → 12, ``一百零五`` → 105 (the forms a clerk types)."""
+    total, digit = 0, 0
+    for char in text:
+        if char in _CHINESE_UNITS:
+            total += (digit or 1) * _CHINESE_UNITS[char]
+            digit = 0
+        else:
+            digit = _CHINESE_DIGITS[char]
+    return total + digit
+
+
+def _arabic_seq(text: str) -> str:
+    """``第三十七期`` → ``第37期``; other text unchanged."""
+    return _CHINESE_SEQ.sub(lambda m: f"第{_chinese_number(m.group(1))}期", text)
+
+
 def parse_issue_no(value: Cell) -> tuple[int | None, int]:
     """An issue number as written → (year or ``None``, sequence number ≥ 1).
 
@@ -265,7 +293,8 @@ def parse_issue_no(value: Cell) -> tuple[int | None, int]:
         return None, value
     if not isinstance(value, str):
         raise ValueError(f"不是期号 / not an issue number: {value!r}")
-    text = _without_cumulative(_WHITESPACE.sub("", unicodedata.normalize("NFKC", value)), value)
+    text = _WHITESPACE.sub("", unicodedata.normalize("NFKC", value))
+    text = _without_cumulative(_arabic_seq(text), value)
     for pattern in _ISSUE_FORMS:
         match = pattern.fullmatch(text)
         if match:
@@ -288,14 +317,21 @@ def issue_id(year: int, seq: int) -> str:
 def parse_feedback_type(value: Cell) -> str:
     """批示 (also for a blank or absent type) or 采用 (written 采用, 采纳 or 录用).
 
-    Anything else raises ``ValueError``: a row of an unknown type is held back
-    rather than counted as a 批示, which would inflate the 批示率.
+    An office's wording that names exactly one of them is read as it
+    (``领导批示``, ``批示件``, ``全国政协采用``, ``综合采用``), unless it says the
+    thing did not happen (``未采用``, ``不予采用``). Anything else raises
+    ``ValueError``: a row of an unknown type is held back rather than
+    counted as a 批示, which would inflate the 批示率.
     """
     text = normalise_text(value)
     if text is None:
         return FEEDBACK_INSTRUCTION
     if text in _FEEDBACK_TYPES:
         return _FEEDBACK_TYPES[text]
+    named = {kind for word, kind in _FEEDBACK_TYPES.items() if word in text}
+    if len(named) == 1 and not text.startswith(_NEGATIONS):
+        # 领导批示, 批示件, 全国政协采用, 单篇采用: one type named inside the office's wording
+        return named.pop()
     raise ValueError(
         f"未知的反馈类型，请填写“批示”或“采用”（采纳、录用亦可）"
         f" / feedback type must be 批示 or 采用: {value!r}"

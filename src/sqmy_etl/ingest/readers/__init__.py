@@ -3,7 +3,8 @@
 The format is decided by the bytes, not the name (clerks rename files):
 zip magic → xlsx or ods (told apart by the package's members), OLE2 magic →
 xls or an encrypted workbook, otherwise text whose first character ``[`` or
-``{`` means JSON and anything else CSV. The
+``{`` means JSON, ``<`` an HTML page exported as "xls" (rejected with advice)
+and anything else CSV. The
 extension is only a hint (a ``.tsv`` tries tab first, ``.json`` names a
 one-object file ``json``). Every problem with the input surfaces as
 ``FileRejected`` with a Chinese / English reason, never as a traceback.
@@ -22,6 +23,14 @@ from sqmy_etl.ingest.readers.xlsx_guard import OLE2_MAGIC, ZIP_MAGICS
 from sqmy_etl.ingest.readers.xlsx_reader import read_xlsx
 
 __all__ = ["read_file"]
+
+# Web systems export "xls" files that are HTML (or XML) pages: read as CSV they would
+# name no table, and the clerk would not know why.
+HTML_TABLE = (
+    "这是网页（HTML/XML）格式的表格，不是真正的 Excel 文件：请在 Excel 或 WPS 中打开，"
+    "另存为 xlsx 后重新提交 / an HTML or XML page saved under a spreadsheet name: open it "
+    "in Excel or WPS, save it as xlsx and deliver it again"
+)
 
 
 def read_file(
@@ -53,8 +62,11 @@ def read_file(
     if magic == OLE2_MAGIC:
         return read_xlsx(path, limits, legacy=True)
     codec = detect_encoding(path, encoding)
-    if first_text_char(path, codec) in ("[", "{"):
+    first = first_text_char(path, codec)
+    if first in ("[", "{"):
         return read_json(path, limits, encoding=codec, suffix=suffix)
+    if first == "<":
+        raise FileRejected(HTML_TABLE)
     return read_csv(
         path, limits, encoding=codec, prefer_tab=suffix == ".tsv", chunk_rows=chunk_rows
     )

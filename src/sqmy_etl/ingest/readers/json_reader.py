@@ -192,6 +192,25 @@ def _flat_issue(rest: dict) -> tuple[dict | None, dict]:
     return issue, {key: value for key, value in rest.items() if key not in moved}
 
 
+def _issue_items(issue: object) -> list[dict] | None:
+    """A record's nested issue as a list of objects: the object, the number alone
+    (``"issue": 37``) or a list of objects; ``None`` for anything else."""
+    if isinstance(issue, str | int | float) and not isinstance(issue, bool):
+        return [{"no": issue}]
+    if isinstance(issue, dict):
+        return [issue]
+    if isinstance(issue, list) and issue and all(isinstance(item, dict) for item in issue):
+        return issue
+    return None
+
+
+def _add_issue(issues: _TableBuilder, number: int, issue: dict) -> dict[str, Cell]:
+    """Add a record's nested issue to ``issues``; its canonical values."""
+    values, extras = _split(issue, "issues", ISSUE_FIELDS, _OWN_ISSUE_FIELDS, "issue.")
+    issues.add(number, values, extras)
+    return values
+
+
 def _tables(records: Iterable[Record], limits: Limits) -> list[SourceTable]:
     """Split export objects into up to three tables.
 
@@ -214,18 +233,18 @@ def _tables(records: Iterable[Record], limits: Limits) -> list[SourceTable]:
         if issue is None:
             issue, rest = _flat_issue(rest)
         values, extras = _split(rest, "submissions", SUBMISSION_FIELDS, _OWN_SUBMISSION_FIELDS)
-        if isinstance(issue, str | int | float) and not isinstance(issue, bool):
-            issue = {"no": issue}  # an export that gives the number alone
-        if isinstance(issue, dict):
-            issue_values, issue_extras = _split(
-                issue, "issues", ISSUE_FIELDS, _OWN_ISSUE_FIELDS, "issue."
-            )
-            issues.add(number, issue_values, issue_extras)
-            values["issue_no"] = issue_values.get("issue_no")
-            values["published_date"] = issue_values.get("published_date")
+        issue_items = _issue_items(issue)
+        if issue_items:
+            added = [_add_issue(issues, number, item) for item in issue_items]
+            # a submission used in several issues links to the first, as a ledger row
+            # names one 期号; every issue still counts
+            values["issue_no"] = added[0].get("issue_no")
+            values["published_date"] = added[0].get("published_date")
         elif issue is not None:
             extras["issue"] = _cell(issue)
         items = obj.get("feedback")
+        if isinstance(items, dict):
+            items = [items]  # an export that gives its one 批示 as an object, not a list
         if isinstance(items, list):
             for item in items:
                 if isinstance(item, dict):

@@ -34,7 +34,12 @@ from operator import itemgetter
 
 from sqmy_etl import pii
 from sqmy_etl.config import Limits
-from sqmy_etl.ingest.headers import detect_kind, feedback_fields, normalise_header
+from sqmy_etl.ingest.headers import (
+    detect_kind,
+    feedback_fields,
+    normalise_header,
+    register_fields,
+)
 from sqmy_etl.ingest.model import Cell, FileRejected, SkippedRow, SourceTable, TableKind
 from sqmy_etl.ingest.values import normalise_text, parse_issue_no
 
@@ -62,7 +67,22 @@ FOOTER_MARKERS = (
     "注:",
     "签字",
     "盖章",
+    "以下空白",
+    "以下无",
+    "(以下空白",
+    "(以下无",
+    "单位负责人",
+    "分管领导",
+    "主管领导",
+    "统计时间",
+    "统计日期",
+    "日期:",
+    "截至",
+    "截止",
 )
+# A template's example row under the header (示例 | NM2021-0000 | …): its id looks real,
+# so it is passed over by its first cell alone and listed with the footer lines.
+EXAMPLE_MARKERS = ("示例", "样例", "填写示例", "填表示例", "举例", "例:")
 UNCOMPUTED_FORMULA = (
     "uncomputed_formula",
     "公式未计算，请在 Excel 中打开并保存 / formula without a saved value: "
@@ -74,14 +94,16 @@ ISSUE_SCALARS = ("published_date", "issue_title", "issue_theme")
 NumberedRow = tuple[int, Sequence[object]]
 Merge = tuple[tuple[int, int], tuple[int, int]]  # ((row0, col0), (row1, col1)), 0-based, inclusive
 
-_MARKER_INITIALS = frozenset(marker[0] for marker in TOTAL_MARKERS + FOOTER_MARKERS)
+# first characters of the raw text (before NFKC: （以下空白） opens with a full-width bracket)
+_MARKERS = TOTAL_MARKERS + FOOTER_MARKERS + EXAMPLE_MARKERS
+_MARKER_INITIALS = frozenset(marker[0] for marker in _MARKERS) | {"（"}
 _SHORT_TOTAL = 12  # a cell this short holding 合计 anywhere (一季度小计, 全年总计:60篇) is a total
 # a count in the id column of a total row (15, 15篇, 3期) is not an id
 _COUNT = re.compile(r"[0-9]{1,4}(?:篇|件|条|期|项|个|份|人|次)?")
 _DIGIT = re.compile(r"[0-9]")
 # a name after 填表人 / 审核人 / 联系人 …, up to the next label or non-Chinese character
 _NAME_LABEL = re.compile(
-    r"((?:(?:填表人|填报人|审核人|联系人|制表人|经办人|负责人|统计人)(?:签字|签名)?\s*:?"
+    r"((?:(?:填表人|填报人|审核人|联系人|制表人|经办人|负责人|统计人|分管领导|主管领导)(?:签字|签名)?\s*:?"
     r"|(?:填表|审核|制表)\s*:)\s*(?:\|\s*)?)"
     r"([\u3400-\u9fff·、,]+?)(?=联系|电话|手机|审核|制表|填表|填报|日期|[^\u3400-\u9fff·、,]|$)"
 )
@@ -101,9 +123,11 @@ class HeaderMatch:
     """A recognised header: its rows in the head, its text and the field of each column.
 
     ``texts`` are the normalised header texts, for a two-row header the lower
-    row's where it has one, else the upper row's. ``feedback`` is, for an
-    issues table, the feedback field of each column that feeds its companion
-    feedback table (see ``headers.feedback_fields``); all ``None`` otherwise.
+    row's where it has one, else the upper row's. ``feedback`` is, for a
+    table with a 期号 column, the feedback field of each column that feeds its
+    companion feedback table (see ``headers.feedback_fields``); all ``None``
+    otherwise. A submissions table with a 期号 column is a 来稿台账 recording
+    where each submission was published (``headers.register_fields``).
     """
 
     first: int  # index in the head of the header's (upper) row
@@ -112,6 +136,7 @@ class HeaderMatch:
     kind: TableKind
     fields: list[str | None]
     feedback: list[str | None]
+    register: bool = False  # a 来稿台账 with 期号 + 编发日期: it yields issues too
 
     @property
     def named(self) -> int:
@@ -128,8 +153,12 @@ def _match(texts: list[str], first: int, last: int) -> HeaderMatch | None:
     if found is None:
         return None
     kind, fields = found
-    feedback = feedback_fields(texts, fields) if kind == "issues" else [None] * len(texts)
-    return HeaderMatch(first, last, texts, kind, fields, feedback)
+    register = register_fields(texts) if kind == "issues" else None
+    if register is not None:
+        kind, fields = "submissions", register
+    with_issue = kind == "issues" or register is not None
+    feedback = feedback_fields(texts, fields) if with_issue else [None] * len(texts)
+    return HeaderMatch(first, last, texts, kind, fields, feedback, register is not None)
 
 
 def _stacked(upper: list[str], lower: list[str]) -> list[str]:
@@ -280,7 +309,7 @@ def _first_text(row: Sequence[object]) -> str:
 
 
 def _marker(text: str) -> str | None:
-    """``total`` or ``footer`` when a row's first text marks one, else ``None``.
+    """``total``, ``footer`` or ``example`` when a row's first text marks one, else ``None``.
 
     The quick test on the raw text keeps the common data row (an id first)
     off the normalisation, which matters on a CSV of a million rows.
@@ -294,6 +323,8 @@ def _marker(text: str) -> str | None:
         return "total"
     if name.startswith(FOOTER_MARKERS):
         return "footer"
+    if name.startswith(EXAMPLE_MARKERS):
+        return "example"
     return None
 
 
@@ -308,7 +339,7 @@ def _holds_id(kind: TableKind, cell: object) -> bool:
     text = normalise_header(cell)
     if not text or not _DIGIT.search(text) or _COUNT.fullmatch(text):
         return False
-    if text.startswith(TOTAL_MARKERS + FOOTER_MARKERS):
+    if text.startswith(_MARKERS):
         return False
     if kind == "submissions":
         return True
@@ -362,6 +393,8 @@ class _RowSorter:
         ):
             return None  # the common data row, an id first: decided without a call
         marker = _marker(_first_text(row))
+        if marker == "example":
+            return "footer"  # whatever its id cell holds: the template's sample
         if marker is None and not self.in_footer:
             return None
         cell = row[self.id_column] if self.id_column < len(row) else None
@@ -371,6 +404,30 @@ class _RowSorter:
         if marker == "footer":
             self.in_footer = True
         return marker or "footer"
+
+    def is_title(self, row: Sequence[object]) -> bool:
+        """True for a row of one cell that is no id (二季度, 编发情况).
+
+        Such a row right above a table's header is that table's title, read
+        like the title rows above the first header: no record has a single cell.
+        """
+        filled = [cell for cell in row if not _blank(cell)]
+        return len(filled) == 1 and not _holds_id(self.kind, filled[0])
+
+    def starts_table(self, row: Sequence[object]) -> bool:
+        """True when ``row`` is the header of another table further down the sheet.
+
+        Clerks paste a second table under the first (the 编发 under the 来稿,
+        the second quarter under the first with its header repeated). Read as
+        rows of the first table, its rows would be filed as the wrong kind or
+        under the wrong columns; so a row that names a kind's required
+        columns ends the table and starts the next one. An id cell with a
+        digit is data: the common row is decided without reading its header.
+        """
+        cell = row[self.id_column] if self.id_column < len(row) else None
+        if (isinstance(cell, str) and _DIGIT.search(cell)) or isinstance(cell, int | float):
+            return False
+        return detect_kind([normalise_header(value) for value in row]) is not None
 
 
 def _fill_merges(
@@ -515,6 +572,8 @@ class _Batches:
         self._formula_rows = formula_rows
         self._given = False
         self._done = False
+        # the rows from a second table's header on, once one is met (see _RowSorter.starts_table)
+        self.rest: Iterator[NumberedRow] | None = None
 
     def __iter__(self) -> _Batches:
         return self
@@ -530,6 +589,12 @@ class _Batches:
             if self._is_blank(number, row) and number not in self._formula_rows:
                 continue
             why = self._sorter.why(row)
+            if why != "total" and self._sorter.starts_table(row):
+                self.rest = chain([(number, row)], self._rows)
+                while kept and self._sorter.is_title(kept[-1]):
+                    kept.pop()  # the next table's title (二季度), as above the first header
+                    numbers.pop()
+                break
             if why is not None:
                 skipped.append(SkippedRow(number, why, _skipped_text(row)))
                 continue
@@ -595,15 +660,37 @@ class _Header:
         for row in kept:
             if len(row) < width:
                 row.extend([None] * (width - len(row)))
-        if match.kind == "issues":
+        if match.register:
+            _blank_unpublished(kept, match.fields)
+        if match.kind == "issues" or match.register:
             _fill_issue_scalars(kept, match.fields)
         claimed = [index for index, field in enumerate(match.feedback) if field]
         columns, extras, order = _layout(match.texts, match.fields, kept, width, set(claimed))
         rows = _pick(kept, order, width)
         main = self._source(match.kind, columns, extras, rows, numbers, skipped)
-        if not claimed:
-            return [main]
-        return [main, self._feedback(numbers, kept, claimed)]
+        tables = [main]
+        if match.register:
+            tables.append(self._issues(numbers, kept))
+        if claimed:
+            tables.append(self._feedback(numbers, kept, claimed))
+        return tables
+
+    def _issues(self, numbers: list[int], kept: list[list[object]]) -> SourceTable:
+        """The issues a 来稿台账 names: one row per row with a 期号 (its number and date,
+        already filled from the issue's other rows by ``_fill_issue_scalars``).
+
+        Rows of one issue repeat its 期号 and are merged as one issue
+        downstream; the 标题 and 分类 of such a ledger are the submission's,
+        so the issue takes neither. A row's submission links to its issue
+        through its own 期号, as a platform export's nested issue does.
+        """
+        fields = self.match.fields
+        order = [fields.index("issue_no"), fields.index("published_date")]
+        numbered = [i for i, row in enumerate(kept) if not _blank(row[order[0]])]
+        pick = itemgetter(*order)
+        rows = [list(pick(kept[i])) for i in numbered]
+        columns = ["issue_no", "published_date"]
+        return self._source("issues", columns, [], rows, [numbers[i] for i in numbered], [])
 
     def _feedback(
         self, numbers: list[int], kept: list[list[object]], claimed: list[int]
@@ -638,6 +725,23 @@ _FEEDBACK_EVIDENCE = frozenset({"post", "level", "summary"})
 _NO_FEEDBACK = frozenset({"无", "暂无", "没有", "未批示", "否", "-", "--", "—", "——", "/", "0"})
 
 
+# what a 来稿台账 writes in 期号 / 编发日期 for a submission not (yet) published
+_NOT_PUBLISHED = _NO_FEEDBACK | {"未编发", "待编发", "未刊发", "未采用", "未用", "不编发", "待定"}
+
+
+def _blank_unpublished(rows: list[list[object]], fields: list[str | None]) -> None:
+    """A 来稿台账's 期号 / 编发日期 saying "not published" (—, 无, 未编发) are blank cells.
+
+    Read as values they would hold the submission back for an unreadable
+    date and file a phantom issue; the clerk meant the row has no issue.
+    """
+    columns = [fields.index(field) for field in ("issue_no", "published_date")]
+    for row in rows:
+        for column in columns:
+            if not _blank(row[column]) and normalise_header(row[column]) in _NOT_PUBLISHED:
+                row[column] = None
+
+
 def _records_feedback(cell: object) -> bool:
     """Whether a post / level / 批示内容 cell says a 批示 was given (not blank, not 无)."""
     return not _blank(cell) and normalise_header(cell) not in _NO_FEEDBACK
@@ -662,10 +766,14 @@ def table_chunks(
     never sits in memory at once, and a bad row further on (``FileRejected``)
     surfaces from the chunk that holds it. ``chunk_rows=None`` gives the
     whole table as one chunk, and so does a sheet with ``merges`` (they may
-    span rows), an issues table (rows sharing a 期号 fill each other's
-    blanks, see ``_fill_issue_scalars``) or a header that makes the column
-    names depend on the rows (``_names_depend_on_data``). There is always a
-    first chunk, maybe empty.
+    span rows), an issues table or a 来稿台账 with 期号 + 编发日期 (rows
+    sharing a 期号 fill each other's blanks, see ``_fill_issue_scalars``)
+    or a header that makes the column names depend on the rows
+    (``_names_depend_on_data``). There is always a first chunk, maybe empty.
+
+    A header naming two tables' columns yields both, table by table as
+    ``_Header.tables`` lays them out; a second header further down the sheet
+    ends the table and starts the next (``_RowSorter.starts_table``).
 
     An issues table whose header also names feedback columns (a combined
     编发及批示台账) yields, right after its issues table, a ``feedback``
@@ -685,20 +793,57 @@ def table_chunks(
     Every other row after the header is kept, even when it has no id, so
     validation can quarantine it with a reason.
     """
-    stream: Iterator[NumberedRow] = iter(rows)
+    options = _Options(limits, chunk_rows, merges, date1904, text_rows, formula_rows, sheet_index)
+    return _first_table(iter(rows), sheet, options)
+
+
+@dataclass(frozen=True)
+class _Options:
+    """``table_chunks``' keyword arguments, handed on to the next table of the same sheet."""
+
+    limits: Limits
+    chunk_rows: int | None
+    merges: Sequence[Merge]
+    date1904: bool
+    text_rows: bool
+    formula_rows: Collection[int]
+    sheet_index: int
+
+
+def _first_table(
+    stream: Iterator[NumberedRow], sheet: str, options: _Options
+) -> Iterator[SourceTable]:
+    """The chunks of the first table in ``stream``; ``NotATable`` at once when it has none."""
     head = list(islice(stream, HEAD_ROWS))
     match = find_header(head)
     if match is None:
         raise NotATable(describe_head(head))
+    return _tables_from(match, head, stream, sheet, options)
+
+
+def _tables_from(
+    match: HeaderMatch,
+    head: list[NumberedRow],
+    stream: Iterator[NumberedRow],
+    sheet: str,
+    options: _Options,
+) -> Iterator[SourceTable]:
+    """The chunks of the table whose header is ``match``, then those of any table under it."""
     number = head[match.last][0]
-    formula = frozenset(formula_rows)
-    header = _Header(number, match, sheet, sheet_index, merges, date1904, formula)
-    if merges or match.kind == "issues" or _names_depend_on_data(match.texts, match.fields):
+    formula = frozenset(options.formula_rows)
+    header = _Header(
+        number, match, sheet, options.sheet_index, options.merges, options.date1904, formula
+    )
+    chunk_rows = options.chunk_rows
+    one_chunk = options.merges or match.kind == "issues" or match.register
+    if one_chunk or _names_depend_on_data(match.texts, match.fields):
         chunk_rows = None
-    checker = _RowCheck(sheet, limits)
-    is_blank = checker.is_blank_text if text_rows else checker.is_blank
+    checker = _RowCheck(sheet, options.limits)
+    is_blank = checker.is_blank_text if options.text_rows else checker.is_blank
     id_field = "submission_id" if match.kind == "submissions" else "issue_no"
     sorter = _RowSorter(match.kind, match.fields.index(id_field))
     body = chain(head[match.last + 1 :], stream)
     batches = _Batches(body, is_blank, chunk_rows, sorter, formula)  # type: ignore[arg-type]
-    return chain.from_iterable(starmap(header.tables, batches))
+    yield from chain.from_iterable(starmap(header.tables, batches))
+    if batches.rest is not None:
+        yield from _first_table(batches.rest, sheet, options)
