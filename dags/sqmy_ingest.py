@@ -14,9 +14,19 @@ file's task failed, so the files that did load get transformed; the failed
 file stays in `landing/` for the next run, and `summarise` (which needs every
 file to succeed) fails the run so the failure shows.
 
-**On failure** (mail from `sqmy_smtp`): read the task log; a rejected file is
-not a failure (see `rejected/<name>.reason.txt`). Call the data platform
-on-call (数据平台值班, owner `sqmy-data`).
+**Rejected files and quarantined rows turn the run red.** A mapped task whose
+file was rejected is named `文件名（已拒收 / rejected）` (or `（隔离 N 行）`), and
+`notify_rejections` mails the clerks (Variable `sqmy_clerk_recipients`, else
+`sqmy_alert_recipients`) each file with its Chinese reason and the quarantined
+row counts per reason — no row content, phone and ID numbers masked — then
+fails without retry, so the run is red and the on-call list gets the alert.
+The loaded files are transformed all the same. It is a data problem, not a
+platform one: the clerk fixes the ledger and delivers it again; see
+`rejected/<name>.reason.txt` and `sqmy quarantine list`.
+
+**On failure** (mail from `sqmy_smtp`): `notify_rejections` failed → nothing to
+repair in Airflow, check that the clerks got the mail. Any other task → read
+its log and call the data platform on-call (数据平台值班, owner `sqmy-data`).
 """
 
 from __future__ import annotations
@@ -48,15 +58,18 @@ RAW = Asset(RAW_ASSET_URI)
 )
 def sqmy_ingest() -> None:
     @task
-    def list_landing() -> list[str]:
+    def list_landing() -> list[dict]:
         from sqmy_etl.config import Settings
 
         return tasks.list_landing(Settings.from_env())
 
     @task(pool=WRITER_POOL, map_index_template="{{ landed_file }}")
-    def ingest_file(path: str) -> dict:
-        get_current_context()["landed_file"] = path.rsplit("/", 1)[-1]
-        return tasks.ingest_one(path)
+    def ingest_file(landed: dict) -> dict:
+        context = get_current_context()
+        context["landed_file"] = landed["path"].rsplit("/", 1)[-1]
+        result = tasks.ingest_one(landed["path"], landed["seq"])
+        context["landed_file"] = tasks.map_label(result)
+        return result
 
     @task(outlets=[RAW], trigger_rule="all_done")
     def announce_raw(results: list[dict | None]) -> None:
@@ -67,9 +80,14 @@ def sqmy_ingest() -> None:
     def summarise(results: list[dict]) -> dict[str, int]:
         return tasks.totals(results)
 
-    results = ingest_file.expand(path=list_landing())
+    @task(trigger_rule="all_done")
+    def notify_rejections(results: list[dict | None]) -> dict[str, int]:
+        return tasks.notify_rejections(results)
+
+    results = ingest_file.expand(landed=list_landing())
     announce_raw(results)
     summarise(results)
+    notify_rejections(results)
 
 
 sqmy_ingest()

@@ -11,11 +11,20 @@ run history so a backfill of one kind never queues the others:
 | `sqmy_report_annual` | 1 Jan 08:00 | the previous year (`2021`) |
 
 The period comes from the run's data interval (`period_for`), never the
-clock, so a backfill reproduces any past report:
-`airflow backfill create --dag-id sqmy_report_monthly --from-date 2021-02-01 --to-date 2022-01-01`
-builds Jan–Dec 2021. Reports read `published/marts.duckdb` only (no writer pool),
-render html/pdf/xlsx (Variable `sqmy_report_formats`) and are mailed to
+clock, so a backfill reproduces any past report. Every month of 2021:
+`airflow backfill create --dag-id sqmy_report_monthly --from-date 2021-01-01 --to-date 2021-12-31`
+(the dates bound the runs' logical dates, i.e. the period starts). A
+backfill's runs stay **queued while the DAG is paused**: unpause it to run them.
+Reports read `published/marts.duckdb` only (no writer pool), render
+html/pdf/xlsx (Variable `sqmy_report_formats`) and are mailed to
 `sqmy_report_recipients` through the `sqmy_smtp` connection.
+
+**Who gets mail.** The DAGs are created paused. Catchup is off, so switching
+one on makes Airflow run the latest finished period at once; that run (and
+any scheduled run whose previous period did not run) builds the report but
+`mail` ends *skipped* with the reason in its log: nobody asked for that
+period. Unbroken scheduled runs mail; a manual trigger mails; a backfill
+never mails. To mail a period by hand: `sqmy report --period P --mail`.
 
 **On failure** (mail from `sqmy_smtp`): check `sqmy report --period P` by hand;
 call the data platform on-call (数据平台值班, owner `sqmy-data`).
@@ -24,10 +33,11 @@ call the data platform on-call (数据平台值班, owner `sqmy-data`).
 from __future__ import annotations
 
 from airflow.sdk import CronDataIntervalTimetable, dag, task
+from airflow.sdk.exceptions import AirflowSkipException
 
 from sqmy_etl.orchestration import tasks
 from sqmy_etl.orchestration.defaults import START_DATE, TZ, default_args
-from sqmy_etl.orchestration.periods import CRONS, period_for
+from sqmy_etl.orchestration.periods import CRONS, period_for, why_not_mail
 
 
 def report_dag(kind: str) -> None:
@@ -38,6 +48,7 @@ def report_dag(kind: str) -> None:
         schedule=CronDataIntervalTimetable(CRONS[kind], timezone=TZ),
         start_date=START_DATE,
         catchup=False,  # backfill explicitly; unpausing must not mail years of reports
+        is_paused_upon_creation=True,  # whatever the deployment's default: mail is opt-in
         max_active_runs=1,
         default_args=default_args(),
         tags=["sqmy", "report"],
@@ -53,7 +64,12 @@ def report_dag(kind: str) -> None:
             return tasks.build_report(period)
 
         @task
-        def mail(files: list[str]) -> int:
+        def mail(files: list[str], dag_run=None, ti=None) -> int:
+            before = ti.get_previous_dagrun()
+            previous = None if before is None else (before.run_type, before.data_interval_end)
+            refusal = why_not_mail(dag_run.run_type, dag_run.data_interval_start, previous)
+            if refusal:
+                raise AirflowSkipException(refusal)
             return tasks.mail_report(files)
 
         mail(build(choose_period()))

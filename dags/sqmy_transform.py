@@ -3,17 +3,30 @@
 
 Runs whenever `sqmy_ingest` emits `sqmy://warehouse/raw`. The dbt project in
 `dbt/` is rendered by astronomer-cosmos from the prebuilt manifest
-(`make dbt-manifest`): every seed, snapshot, model and its tests appear as
-tasks in the `dbt` group, all dbt work in the single-slot `duckdb_writer` pool.
+(`make manifest`): every seed, snapshot, model and its tests appear as
+tasks in the `dbt` group. One task, `dbt_producer_watcher`, runs the single
+`dbt build` (in the single-slot `duckdb_writer` pool, under the warehouse
+writer lock); the other `dbt.*` tasks only report each node's result.
 
 `publish` swaps the new marts into `published/marts.duckdb` (+ Parquet) only
 when every dbt task succeeded — write-audit-publish: a failed model or test
 leaves analysts on the previous, consistent marts.
 
-**On failure** (mail from `sqmy_smtp`): open the failed dbt task's log (or the
-`dbt_producer_watcher` log); reproduce with `sqmy transform`. A failed dbt test
-means the data broke an invariant: call the data platform on-call
-(数据平台值班, owner `sqmy-data`) before re-running.
+**Retries**: the producer repeats the whole `dbt build` inside its task when
+the warehouse was busy (DuckDB lock / I/O error), at most `SQMY_DBT_ATTEMPTS`
+(3) times, `SQMY_DBT_RETRY_DELAY_S` (30 s, doubling) apart. A failing test or
+model is not retried, and the task has no Airflow retries (Cosmos would skip
+them): it fails at once and alerts.
+
+**On failure** one mail per run (from `sqmy_smtp` to `sqmy_alert_recipients`)
+lists every failed dbt node with dbt's message; the compiled SQL of failing
+tests is attached and kept, with dbt's log and `run_results.json`, under
+`$SQMY_HOME/logs/dbt/<run_id>/attempt-<n>/`. A failed dbt test means the data
+broke an invariant: call the data platform on-call (数据平台值班, owner
+`sqmy-data`), run the attached SQL to see the offending rows, fix the data,
+then **trigger a new run** of this DAG (▶). Do not *Clear* the failed
+producer: Cosmos skips a producer's second try and the status tasks would each
+run dbt on their own. Reproduce locally with `sqmy transform`.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ The same topology as docker-compose.yml (api-server, scheduler, dag-processor,
 triggerer, Celery worker) without Docker: metadata in a fresh PostgreSQL
 database, the broker on a Redis db number nobody uses. ``stop()`` leaves no
 process, database or Redis key behind (STACK-NOTES "without Docker").
+``executor="LocalExecutor"`` runs the one-machine topology instead: the
+scheduler starts each task itself, no worker and no broker.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ START_REDIS = (
     "--appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log"
 )
 TERMINAL_RUN_STATES = {"success", "failed"}
+CELERY = "CeleryExecutor"
 
 
 def free_port() -> int:
@@ -94,6 +97,7 @@ class Deployment:
     base: Path
     dags_folder: Path
     extra_env: dict[str, str] = field(default_factory=dict)
+    executor: str = CELERY
     db_name: str = field(default_factory=lambda: f"sqmy_it_{secrets.token_hex(4)}")
     redis_db: int = 0
     api_port: int = 0
@@ -107,19 +111,22 @@ class Deployment:
         # Orphans of our processes re-parent to us, so stop() can always find them.
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
         self._create_database()
-        self.redis_db = _free_redis_db()
+        if self.executor == CELERY:
+            self.redis_db = _free_redis_db()
         self.api_port = free_port()
         self.env = self._environment()
         self._run_once(["airflow", "db", "migrate"], timeout=240)
         self._run_once([sys.executable, "-m", "sqmy_etl.orchestration.init"], timeout=120)
-        worker = ["celery", "worker", "--celery-hostname", f"it-{self.db_name}@%h"]
-        for name, args in (
+        services = [
             ("api-server", ["api-server", "--host", "127.0.0.1", "--port", str(self.api_port)]),
             ("scheduler", ["scheduler"]),
             ("dag-processor", ["dag-processor"]),
             ("triggerer", ["triggerer"]),
-            ("worker", [*worker, "--without-gossip", "--without-mingle"]),
-        ):
+        ]
+        if self.executor == CELERY:
+            worker = ["celery", "worker", "--celery-hostname", f"it-{self.db_name}@%h"]
+            services.append(("worker", [*worker, "--without-gossip", "--without-mingle"]))
+        for name, args in services:
             log = (self.base / f"{name}.log").open("wb")
             self.procs[name] = subprocess.Popen(
                 ["airflow", *args],
@@ -176,6 +183,9 @@ class Deployment:
         return row is not None
 
     def redis_keys(self) -> int:
+        """Keys left in the broker's Redis db (0 when there is no broker)."""
+        if not self.redis_db:
+            return 0
         import redis
 
         return redis.Redis(REDIS_HOST, REDIS_PORT, db=self.redis_db).dbsize()
@@ -219,6 +229,10 @@ class Deployment:
 
         return self._poll(finished, timeout, f"{dag_id} run {run_id or ''} finished")
 
+    def end_run(self, dag_id: str, run_id: str) -> None:
+        """Mark a run failed: its unfinished tasks stop and the next run may start."""
+        self.api("PATCH", f"/dags/{dag_id}/dagRuns/{run_id}", {"state": "failed"})
+
     def task_states(self, dag_id: str, run_id: str) -> dict[tuple[str, int], str]:
         states: dict[tuple[str, int], str] = {}
         offset = 0
@@ -247,16 +261,12 @@ class Deployment:
             "AIRFLOW__CORE__DAGS_FOLDER": str(self.dags_folder),
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
             "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
-            "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
+            "AIRFLOW__CORE__EXECUTOR": self.executor,
             "AIRFLOW__CORE__PARALLELISM": "4",
             "AIRFLOW__CORE__FERNET_KEY": Fernet.generate_key().decode(),
             "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{self.api_port}/execution/",
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": pg,
-            "AIRFLOW__CELERY__BROKER_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/{self.redis_db}",
-            "AIRFLOW__CELERY__RESULT_BACKEND": f"db+{pg}",
-            "AIRFLOW__CELERY__WORKER_CONCURRENCY": "2",
-            "AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__VISIBILITY_TIMEOUT": "3600",
             "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
             "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(free_port()),
             "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_hex(32),
@@ -266,6 +276,13 @@ class Deployment:
             "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
             "AIRFLOW__COSMOS__CACHE_DIR": str(self.base / "cosmos-cache"),
         }
+        if self.executor == CELERY:
+            env |= {
+                "AIRFLOW__CELERY__BROKER_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/{self.redis_db}",
+                "AIRFLOW__CELERY__RESULT_BACKEND": f"db+{pg}",
+                "AIRFLOW__CELERY__WORKER_CONCURRENCY": "2",
+                "AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__VISIBILITY_TIMEOUT": "3600",
+            }
         env.update(self.extra_env)
         return env
 
@@ -328,11 +345,7 @@ class Deployment:
             for dag in dags:
                 for run in self.runs(dag["dag_id"]):
                     if run["state"] not in TERMINAL_RUN_STATES:
-                        self.api(
-                            "PATCH",
-                            f"/dags/{dag['dag_id']}/dagRuns/{run['dag_run_id']}",
-                            {"state": "failed"},
-                        )
+                        self.end_run(dag["dag_id"], run["dag_run_id"])
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass  # api-server already gone: the SIGKILL backstop below still applies
 
@@ -345,3 +358,49 @@ class Deployment:
             except psutil.NoSuchProcess:
                 continue
         psutil.wait_procs(stragglers, timeout=10)
+
+
+# --- the README's "Airflow on one machine" recipe (helper J; the lead wires it in) -------
+
+
+def one_machine_env(deployment: Deployment) -> dict[str, str]:
+    """The README recipe's environment (``single_machine_env``) for this deployment.
+
+    Only the site inputs are the deployment's own (folders, database, port,
+    fresh secrets); every other documented setting is taken as is. On top come
+    what only a throwaway test needs: all users admins, fast DAG re-parsing, a
+    private Cosmos cache. ``extra_env`` (SQMY_HOME, test knobs) goes last.
+    """
+    from cryptography.fernet import Fernet
+
+    from sqmy_etl.orchestration.embedded import single_machine_env
+
+    home = deployment.base / "airflow-home"
+    home.mkdir(parents=True, exist_ok=True)
+    recipe = single_machine_env(
+        sqmy_home=deployment.extra_env.get("SQMY_HOME", os.environ.get("SQMY_HOME", "")),
+        airflow_home=str(home),
+        dags_folder=str(deployment.dags_folder),
+        sql_alchemy_conn=f"postgresql+psycopg://postgres@127.0.0.1:5432/{deployment.db_name}",
+        fernet_key=Fernet.generate_key().decode(),
+        jwt_secret=secrets.token_hex(32),
+        api_port=deployment.api_port,
+    )
+    return {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
+        **recipe,
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",
+        "AIRFLOW__API__SECRET_KEY": secrets.token_hex(32),
+        "AIRFLOW__SCHEDULER__MIN_FILE_PROCESS_INTERVAL": "5",
+        "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
+        "AIRFLOW__COSMOS__CACHE_DIR": str(deployment.base / "cosmos-cache"),
+        **deployment.extra_env,
+    }
+
+
+def one_machine_services(deployment: Deployment) -> list[tuple[str, list[str]]]:
+    """The recipe's processes as ``(name, args after "airflow")``, for ``Deployment.start``."""
+    from sqmy_etl.orchestration.embedded import single_machine_commands
+
+    return [(command[1], command[1:]) for command in single_machine_commands(deployment.api_port)]

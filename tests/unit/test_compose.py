@@ -123,3 +123,42 @@ def test_the_setting_checks_can_fail() -> None:
     assert not project_reads("SQMY_NO_SUCH_SETTING")
     assert not airflow_option_exists("AIRFLOW__CORE__EXECUTER")
     assert not airflow_option_exists("AIRFLOW__COSMOS__ENABLE_TELEMETRI")
+
+
+LOG_AND_HEALTH_PORTS = {"8793", "8794", "8974"}  # worker/scheduler logs, triggerer logs, health
+
+
+def published(compose: dict[str, Any]) -> dict[str, list[str]]:
+    """Each service's published ports, as written (``host_ip:host:container`` or shorter)."""
+    return {
+        name: [str(p) for p in service.get("ports", [])]
+        for name, service in compose["services"].items()
+        if service.get("ports")
+    }
+
+
+def exposed_beyond_loopback(ports: dict[str, list[str]]) -> list[str]:
+    """Published ports a log server or health check uses, or bound to all host interfaces."""
+    bad = []
+    for name, specs in ports.items():
+        for spec in specs:
+            parts = spec.split(":")
+            if parts[-1].split("/")[0] in LOG_AND_HEALTH_PORTS or parts[0] != "127.0.0.1":
+                bad.append(f"{name}: {spec}")
+    return bad
+
+
+def test_only_the_api_server_is_published_and_on_loopback(compose: dict[str, Any]) -> None:
+    """The UI is on the host's 127.0.0.1:8080; log servers and health checks are not published."""
+    ports = published(compose)
+    assert ports == {"airflow-apiserver": ["127.0.0.1:8080:8080"]}
+    assert exposed_beyond_loopback(ports) == []
+
+
+def test_the_port_check_sees_a_published_log_server() -> None:
+    """A published 8793 and an API port open on every interface are both reported."""
+    ports = {"airflow-worker": ["127.0.0.1:8793:8793"], "airflow-apiserver": ["8080:8080"]}
+    assert exposed_beyond_loopback(ports) == [
+        "airflow-worker: 127.0.0.1:8793:8793",
+        "airflow-apiserver: 8080:8080",
+    ]

@@ -58,15 +58,21 @@ def policy_violations(dag: Any) -> list[str]:
             problems.append(f"{task.task_id}: owner {task.owner!r}")
         if not task.on_failure_callback:
             problems.append(f"{task.task_id}: no on_failure_callback")
-        if task.retries < 1 and not _is_watcher_status_task(task):
+        if task.retries < 1 and not _retries_elsewhere(task):
             problems.append(f"{task.task_id}: retries {task.retries}")
         if task.retries >= 1 and not task.retry_exponential_backoff:
             problems.append(f"{task.task_id}: retries without exponential backoff")
     return problems
 
 
-def _is_watcher_status_task(task: Any) -> bool:
-    """Cosmos WATCHER per-node tasks only read the producer's results; the producer retries."""
+def _retries_elsewhere(task: Any) -> bool:
+    """Tasks without Airflow retries by design: the WATCHER producer repeats ``dbt build``
+    inside its try (Cosmos skips a producer's Airflow retries), and its per-node status
+    tasks only read the producer's results."""
+    from sqmy_etl.orchestration.dbt_group import RetryingDbtProducer
+
+    if isinstance(task, RetryingDbtProducer):
+        return True
     upstream = {t.task_id for t in task.get_flat_relatives(upstream=True)}
     return hasattr(task, "producer_task_id") and "dbt.dbt_producer_watcher" in upstream
 
@@ -108,7 +114,9 @@ def test_warehouse_writers_take_the_writer_pool(dagbag: Any) -> None:
     assert ingest.get_task("list_landing").pool != WRITER_POOL
     transform = dagbag.dags["sqmy_transform"]
     assert transform.get_task("publish").pool == WRITER_POOL
-    dbt_runners = [t for t in transform.tasks if type(t).__name__.startswith("DbtProducer")]
+    from cosmos.operators.watcher import DbtProducerWatcherOperator
+
+    dbt_runners = [t for t in transform.tasks if isinstance(t, DbtProducerWatcherOperator)]
     dbt_runners += [t for t in transform.tasks if type(t).__name__.endswith("LocalOperator")]
     assert dbt_runners and {t.pool for t in dbt_runners} == {WRITER_POOL}
     maintenance = dagbag.dags["sqmy_maintenance"]
@@ -124,6 +132,25 @@ def test_ingest_announces_raw_only_through_the_final_task(dagbag: Any) -> None:
     assert announce.trigger_rule == "all_done"
     assert "ingest_file" in announce.upstream_task_ids
     assert ingest.get_task("summarise").trigger_rule == "all_success"
+
+
+def test_rejections_are_reported_after_every_file_task(dagbag: Any) -> None:
+    """notify_rejections reads every file's result, even after a failed file, outside the pool."""
+    ingest = dagbag.dags["sqmy_ingest"]
+    notify = ingest.get_task("notify_rejections")
+    assert notify.trigger_rule == "all_done"
+    assert notify.upstream_task_ids == {"ingest_file"}
+    assert notify.pool != WRITER_POOL
+    assert notify.downstream_task_ids == set()  # a leaf: when it fails, the run is red
+
+
+@pytest.mark.parametrize("kind", ["monthly", "quarterly", "annual"])
+def test_report_dags_start_paused_without_catchup(dagbag: Any, kind: str) -> None:
+    """Report DAGs are paused at creation whatever the deployment says, and never catch up."""
+    report = dagbag.dags[f"sqmy_report_{kind}"]
+    assert report.is_paused_upon_creation is True
+    assert report.catchup is False
+    assert report.get_task("mail").upstream_task_ids == {"build"}
 
 
 def test_transform_runs_on_the_raw_asset(dagbag: Any) -> None:

@@ -1,23 +1,51 @@
 """The dbt project as an Airflow task group, rendered by astronomer-cosmos.
 
-Rendering reads the manifest ``make dbt-manifest`` builds ahead
+Rendering reads the manifest ``make manifest`` builds ahead
 (``LoadMode.DBT_MANIFEST``): no dbt import and no ``dbt ls`` at parse time.
 Every task that runs dbt takes the ``duckdb_writer`` pool because dbt writes
 the one DuckDB file. The DuckDB path reaches dbt's profile through the
 ``SQMY_WAREHOUSE_PATH`` env var, computed from ``Settings`` (pure path
 arithmetic) when the worker parses the DAG.
+
+Why the WATCHER producer retries inside its task. Cosmos 1.15's producer
+refuses Airflow retries: from attempt 2 on it raises ``AirflowSkipException``
+("Dbt WATCHER producer task does not support Airflow retries … skipping
+execution", ``cosmos/operators/watcher.py``). With ``retries > 0`` the task
+holding the real dbt error ends *skipped*: its failure callback never fires,
+the UI opens the one-line log of the skipped attempt, and a transient error is
+never run again. So the producer has ``retries=0`` (it FAILS and its alert
+goes out) and ``RetryingDbtProducer`` repeats the whole ``dbt build`` itself,
+at most ``SQMY_DBT_ATTEMPTS`` (3) times, ``SQMY_DBT_RETRY_DELAY_S`` (30 s,
+doubling) apart, only when every error of the attempt is transient (another
+process holds the warehouse: DuckDB file lock, I/O error, our writer lock).
+A failing test or a broken model is never retried: the same data fails the
+same way again. A whole ``dbt build`` is idempotent, and it runs under the
+same writer lock as ``sqmy transform``, so a CLI ingest waits instead of
+breaking it. Cosmos has no setting for the producer's class, so the rendered
+producer is re-classed (the subclass adds behaviour, no state).
+
+One alert per failed run: the producer's failure callback mails every failed
+node of the build (``alerting.alert_dbt_failure``); the per-node status tasks
+only log, since each of their failures is a node already in that mail.
 """
 
 from __future__ import annotations
 
+import functools
+import logging
 import os
+import time
 from pathlib import Path
+from typing import Any
 
 import airflow.sdk  # noqa: F401  -- cosmos must be imported after airflow (circular import)
 
 # Cosmos reads its settings when imported; without this a deployment that
 # forgot the env var would try to send telemetry from every worker.
 os.environ.setdefault("AIRFLOW__COSMOS__ENABLE_TELEMETRY", "False")
+# Cosmos' "reliable retry" rewrites an Airflow Variable with every XCom the
+# producer pushes, to restore them on an Airflow retry; ours has none (docstring).
+os.environ.setdefault("AIRFLOW__COSMOS__ENABLE_WATCHER_RELIABLE_RETRY", "False")
 
 from cosmos import (
     DbtTaskGroup,
@@ -27,22 +55,34 @@ from cosmos import (
     RenderConfig,
 )
 from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
+from cosmos.operators.watcher import DbtProducerWatcherOperator
 
 from sqmy_etl.config import Settings
+from sqmy_etl.orchestration import dbt_failures
+from sqmy_etl.orchestration.alerting import alert_dbt_failure, log_dbt_node_failure
 from sqmy_etl.orchestration.defaults import WRITER_POOL
+from sqmy_etl.pii import redact_text
+from sqmy_etl.transform.build import DBT_PROFILE, DBT_TARGET
+from sqmy_etl.warehouse.db import writer_lock
+
+log = logging.getLogger(__name__)
 
 PRODUCER_TASK_SUFFIX = "dbt_producer_watcher"
 MODE_ENV = "SQMY_COSMOS_MODE"
 MANIFEST_ENV = "SQMY_DBT_MANIFEST"
 DEFAULT_MODE = "watcher"
-PROFILE_NAME = "sqmy"
-TARGET_NAME = "dev"
+ATTEMPTS_ENV = "SQMY_DBT_ATTEMPTS"
+RETRY_DELAY_ENV = "SQMY_DBT_RETRY_DELAY_S"
+DEFAULT_ATTEMPTS = 3
+DEFAULT_RETRY_DELAY_S = 30.0
+PROFILE_NAME = DBT_PROFILE
+TARGET_NAME = DBT_TARGET
 
 
 def manifest_path(settings: Settings) -> Path:
     """The manifest Cosmos renders from: ``SQMY_DBT_MANIFEST``, else ``dbt/target/manifest.json``.
 
-    ``make dbt-manifest`` writes the default; tests point the env var at a
+    ``make manifest`` writes the default; tests point the env var at a
     manifest they built so they never race a developer's ``dbt/target``.
     """
     override = os.environ.get(MANIFEST_ENV)
@@ -58,7 +98,7 @@ def dbt_task_group(settings: Settings, group_id: str = "dbt") -> DbtTaskGroup:
     """Build the Cosmos task group; call inside a DAG context."""
     manifest = manifest_path(settings)
     if not manifest.is_file():
-        raise FileNotFoundError(f"{manifest} is missing: build it with `make dbt-manifest`")
+        raise FileNotFoundError(f"{manifest} is missing: build it with `make manifest`")
     mode = execution_mode()
     env = {"SQMY_WAREHOUSE_PATH": str(settings.warehouse), "SQMY_HOME": str(settings.home)}
     operator_args: dict[str, object] = {
@@ -68,11 +108,17 @@ def dbt_task_group(settings: Settings, group_id: str = "dbt") -> DbtTaskGroup:
     }
     setup_operator_args: dict[str, object] | None = None
     if mode is ExecutionMode.WATCHER:
-        # Only the producer runs dbt, so only it takes the writer slot and
-        # retries (a whole `dbt build` again is idempotent). A status task that
+        # Only the producer runs dbt, so only it takes the writer slot; it
+        # retries inside its task (module docstring). A status task that
         # retried would re-run its model outside the pool, so they do not.
-        operator_args.update({"poke_interval": 2, "retries": 0})
-        setup_operator_args = {"pool": WRITER_POOL, "retries": 3}
+        operator_args.update(
+            {"poke_interval": 2, "retries": 0, "on_failure_callback": log_dbt_node_failure}
+        )
+        setup_operator_args = {
+            "pool": WRITER_POOL,
+            "retries": 0,
+            "on_failure_callback": alert_dbt_failure,
+        }
     else:
         operator_args["pool"] = WRITER_POOL
     project_config = ProjectConfig(
@@ -116,7 +162,17 @@ def dbt_task_group(settings: Settings, group_id: str = "dbt") -> DbtTaskGroup:
     )
     if mode is ExecutionMode.WATCHER:
         _status_tasks_after_producer(group)
+        producer = _producer(group)
+        producer.__class__ = RetryingDbtProducer
+        # Cosmos appends a callback saving the producer's XComs for an Airflow
+        # retry; without retries it would only leave a Variable per failed run.
+        producer.on_failure_callback = [alert_dbt_failure]
+        producer.on_retry_callback = None
     return group
+
+
+def _producer(group: DbtTaskGroup) -> Any:
+    return next(t for t in group if t.task_id.endswith(PRODUCER_TASK_SUFFIX))
 
 
 def _status_tasks_after_producer(group: DbtTaskGroup) -> None:
@@ -128,8 +184,68 @@ def _status_tasks_after_producer(group: DbtTaskGroup) -> None:
     each status task finds its node's result at the first look; ``all_done``
     lets them report which node failed when the build failed.
     """
-    producer = next(t for t in group if t.task_id.endswith(PRODUCER_TASK_SUFFIX))
+    producer = _producer(group)
     for task in group:
         if hasattr(task, "producer_task_id") and not task.upstream_list:
             producer >> task
             task.trigger_rule = "all_done"
+
+
+def _attempt_limits() -> tuple[int, float]:
+    """How many ``dbt build`` attempts, and the first wait between them (env, read per run)."""
+    attempts = int(os.environ.get(ATTEMPTS_ENV, DEFAULT_ATTEMPTS))
+    delay = float(os.environ.get(RETRY_DELAY_ENV, DEFAULT_RETRY_DELAY_S))
+    return max(1, attempts), max(0.0, delay)
+
+
+class RetryingDbtProducer(DbtProducerWatcherOperator):
+    """Cosmos' WATCHER producer, repeating a transiently failed ``dbt build`` in the same try."""
+
+    _failures: tuple[dbt_failures.NodeFailure, ...] = ()
+
+    def execute(self, context: Any, **kwargs: Any) -> Any:
+        settings = Settings.from_env()
+        attempts, delay = _attempt_limits()
+        folder = dbt_failures.run_folder(settings, context["run_id"])
+        for attempt in range(1, attempts + 1):
+            dest = folder / f"attempt-{attempt}"
+            self._failures = ()
+            # Cosmos calls `callback` after dbt, before it raises and the temp project goes.
+            self.callback = functools.partial(self._keep_failures, dest=dest)
+            # Test results of a failed attempt must not count towards the next one.
+            self.test_results_per_model.clear()
+            try:
+                with writer_lock(settings):
+                    return super().execute(context, **kwargs)
+            except Exception as exc:
+                record = self._record_failure(attempt, exc, dest)
+                if attempt == attempts or not record.transient:
+                    raise
+                wait = delay * 2 ** (attempt - 1)
+                log.warning(
+                    "dbt build attempt %d/%d failed transiently, again in %.0fs: %s",
+                    attempt,
+                    attempts,
+                    wait,
+                    record.error,
+                )
+                time.sleep(wait)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _keep_failures(self, project_dir: str, dest: Path, **_: Any) -> None:
+        self._failures = dbt_failures.collect_failures(Path(project_dir), dest)
+
+    def _record_failure(
+        self, attempt: int, exc: Exception, dest: Path
+    ) -> dbt_failures.AttemptRecord:
+        """Write ``failures.json`` for a failed attempt and say whether it may be retried."""
+        error = redact_text(str(exc))
+        record = dbt_failures.AttemptRecord(
+            attempt=attempt,
+            error=error,
+            transient=dbt_failures.is_transient(error, self._failures),
+            failures=self._failures,
+            folder=str(dest),
+        )
+        dbt_failures.write_record(record)
+        return record

@@ -33,6 +33,8 @@ class Knob:
 
 
 ALERT_RECIPIENTS = Knob("sqmy_alert_recipients", "SQMY_ALERT_TO", "")
+# who fixes ledgers: told of rejected files and quarantined rows (empty: the alert list)
+CLERK_RECIPIENTS = Knob("sqmy_clerk_recipients", "SQMY_CLERK_TO", "")
 REPORT_RECIPIENTS = Knob("sqmy_report_recipients", "SQMY_REPORT_TO", "")
 REPORT_FORMATS = Knob("sqmy_report_formats", "SQMY_REPORT_FORMATS", "html,pdf,xlsx")
 ARCHIVE_RETENTION_DAYS = Knob("sqmy_archive_retention_days", "SQMY_ARCHIVE_RETENTION_DAYS", "365")
@@ -40,6 +42,7 @@ ARCHIVE_DELETE_LOADED = Knob("sqmy_archive_delete_loaded", "SQMY_ARCHIVE_DELETE_
 
 ALL = (
     ALERT_RECIPIENTS,
+    CLERK_RECIPIENTS,
     REPORT_RECIPIENTS,
     REPORT_FORMATS,
     ARCHIVE_RETENTION_DAYS,

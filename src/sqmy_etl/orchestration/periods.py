@@ -41,3 +41,39 @@ def period_for(data_interval_start: datetime, kind: PeriodKind) -> str:
     if kind == "annual":
         return f"{local.year}"
     raise ValueError(f"unknown report kind {kind!r}")
+
+
+def why_not_mail(
+    run_type: str,
+    data_interval_start: datetime | None,
+    previous: tuple[str, datetime | None] | None,
+) -> str | None:
+    """Why a report run must not mail leadership, or None when it should (someone asked).
+
+    ``previous`` is the run before this one (its run type and data interval
+    end), None if there is none. A manual run was asked for. A backfill
+    rebuilds past reports as files only. A scheduled run mails only when the
+    run before it covered the period right before, i.e. the DAG has been
+    running unbroken: the run Airflow creates at once when a paused DAG is
+    switched on (the latest period, with catchup off) is built but not mailed.
+    Decided from the run history alone, never the clock, so a re-run decides
+    the same way.
+    """
+    if run_type == "manual":
+        return None
+    if run_type == "backfill":
+        return "补跑只生成报告文件，不发邮件 / a backfill builds the files and mails no one"
+    follows = (
+        previous is not None
+        and previous[0] == "scheduled"
+        and data_interval_start is not None
+        and previous[1] == data_interval_start
+    )
+    if run_type == "scheduled" and follows:
+        return None
+    return (
+        "这是启用（取消暂停）后的第一个周期，或前一周期没有运行：只生成报告文件，不发邮件；"
+        "需要时在界面手动触发或运行 sqmy report --period P --mail"
+        " / first period after the DAG was switched on, or the run before is missing:"
+        " report built, not mailed; trigger by hand or run `sqmy report --period P --mail`"
+    )

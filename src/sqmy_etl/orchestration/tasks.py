@@ -23,40 +23,86 @@ from sqmy_etl.orchestration.alerting import send_mail
 log = logging.getLogger(__name__)
 
 
-def list_landing(settings: Settings) -> list[str]:
-    """Files in ``landing/`` ready to ingest (quiet for the settle time), in delivery order.
+def list_landing(settings: Settings) -> list[dict[str, Any]]:
+    """Files in ``landing/`` ready to ingest (quiet for the settle time), each with its place
+    in the delivery order (``{"path", "seq"}``).
 
     The same listing ``ingest_landing`` uses (recursive, hidden and Office lock
-    files skipped), so the DAG and ``sqmy run`` take the same files. Symlinks
-    are listed on purpose: the loader rejects them with a reason instead of
-    leaving them unexplained in ``landing/``.
+    files skipped), so the DAG and ``sqmy run`` take the same files. The places
+    are reserved here, in delivery order (modification time, then name), because
+    the mapped ingest tasks run in no particular order: a corrected copy stays
+    the later delivery whichever task runs first. Symlinks are listed on
+    purpose: the loader rejects them with a reason instead of leaving them
+    unexplained in ``landing/``.
     """
     from sqmy_etl.ingest import landing
+    from sqmy_etl.ingest.load import reserve_delivery_seqs
 
     settle_s = landing.settle_seconds()
     offered = landing.expand(settings.landing) if settings.landing.is_dir() else []
-    ready = [p for p in offered if p.is_symlink() or landing.is_settled(p, settle_s)]
-    return [str(p) for p in landing.delivery_order(ready)]
+    ready = landing.delivery_order(
+        [p for p in offered if p.is_symlink() or landing.is_settled(p, settle_s)]
+    )
+    seqs = reserve_delivery_seqs(settings, len(ready))
+    return [{"path": str(p), "seq": seq} for p, seq in zip(ready, seqs, strict=True)]
 
 
-def ingest_one(path: str) -> dict[str, Any]:
-    """Ingest one landed file; idempotent (the SHA-256 manifest skips a file loaded before)."""
+def ingest_one(path: str, seq: int | None = None) -> dict[str, Any]:
+    """Ingest one landed file; idempotent (the SHA-256 manifest skips a file loaded before).
+
+    A rejected file carries its reason (phone / ID numbers masked) and a file
+    with quarantined rows the count per Chinese reason, for ``notify_rejections``:
+    rule texts from the suites and the loader, never a row's content.
+    """
     from sqmy_etl.ingest.load import ingest_file
+    from sqmy_etl.pii import redact_text
 
     file = Path(path)
     if not file.exists() and not file.is_symlink():
         # Another run (or `sqmy ingest`) took it between listing and now.
         log.info("%s left landing before this task ran", file.name)
         return {"file": file.name, "status": "gone", "rows_loaded": 0, "rows_quarantined": 0}
-    result = ingest_file(Settings.from_env(), file)
-    if result.status == "rejected":
-        log.warning("%s rejected: %s", file.name, result.reason)
-    return {
+    settings = Settings.from_env()
+    result = ingest_file(settings, file, seq=seq)
+    out: dict[str, Any] = {
         "file": file.name,
         "status": result.status,
         "rows_loaded": result.total_loaded,
         "rows_quarantined": result.rows_quarantined,
     }
+    if result.status == "rejected":
+        log.warning("%s rejected: %s", file.name, result.reason)
+        out["reason"] = redact_text(result.reason or "")
+    if result.rows_quarantined:
+        out["quarantined"] = _quarantine_reasons(settings, result.sha256)
+    return out
+
+
+def _quarantine_reasons(settings: Settings, sha256: str) -> dict[str, int]:
+    """Quarantined rows of one file per reason (the suites' fixed texts), for the clerks' mail."""
+    from sqmy_etl.warehouse.db import connect_writer
+
+    with connect_writer(settings) as con:
+        rows = con.execute(
+            "SELECT reason, count(*) FROM raw.quarantine WHERE ingest_file_sha256 = ? "
+            "GROUP BY reason ORDER BY reason",
+            [sha256],
+        ).fetchall()
+    return {reason: int(n) for reason, n in rows}
+
+
+def map_label(result: Mapping[str, Any]) -> str:
+    """The mapped task's name in the UI: the file, marked when it was rejected or rows held.
+
+    The task itself succeeds (the file was handled); the label is what shows a
+    rejected file among green tasks before ``notify_rejections`` turns the run red.
+    """
+    name = str(result["file"])
+    if result["status"] == "rejected":
+        return f"{name}（已拒收 / rejected）"
+    if result.get("rows_quarantined"):
+        return f"{name}（隔离 {result['rows_quarantined']} 行 / rows quarantined）"
+    return name
 
 
 def anything_loaded(results: Iterable[Mapping[str, Any] | None]) -> bool:
@@ -76,13 +122,105 @@ def totals(results: Iterable[Mapping[str, Any] | None]) -> dict[str, int]:
     return out
 
 
+def rejection_notice(results: Iterable[Mapping[str, Any] | None]) -> tuple[str, str] | None:
+    """Subject and HTML body telling the clerks what did not load and what to do; None if all did.
+
+    File names and rejection reasons go through ``redact_text``; a rejection
+    shows only its Chinese part, as the English detail may quote a cell (the
+    full text stays in ``rejected/<name>.reason.txt``). Quarantine reasons are
+    the suites' fixed texts. No row content is ever mailed.
+    """
+    from sqmy_etl.pii import redact_text
+
+    problems = [
+        r for r in results if r and (r["status"] == "rejected" or r.get("rows_quarantined"))
+    ]
+    if not problems:
+        return None
+    rejected = sum(1 for r in problems if r["status"] == "rejected")
+    held = sum(int(r.get("rows_quarantined", 0)) for r in problems)
+    subject = (
+        f"[sqmy] 台账未能全部入库：{rejected} 个文件被拒收，{held} 行被隔离"
+        f" / ledgers not fully loaded: {rejected} file(s) rejected, {held} row(s) quarantined"
+    )
+    lines: list[tuple[str, str, str, str]] = []
+    for r in problems:
+        name = redact_text(str(r["file"]))
+        if r["status"] == "rejected":
+            why = redact_text(str(r.get("reason", ""))).split(" / ", 1)[0]
+            lines.append((name, "整个文件被拒收", why, "—"))
+        for reason, n in r.get("quarantined", {}).items():
+            lines.append((name, "部分行被隔离", redact_text(reason), str(n)))
+    cells = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in line) + "</tr>" for line in lines
+    )
+    body = (
+        f"<p>{html.escape(subject)}</p>"
+        "<p>请按下表“原因”修改原台账，改好后把整份台账重新放入 landing/"
+        "（文件名相同或只多“(更正)”等版本标记，即替换原来那份）。"
+        "被拒收文件的完整原因见 rejected/文件名.reason.txt；被隔离的行用"
+        " sqmy quarantine list 查看（电话、身份证号已打码）。"
+        " / Fix each ledger as the reason says and deliver the whole ledger again;"
+        " full reasons are in rejected/NAME.reason.txt, held rows in `sqmy quarantine list`.</p>"
+        "<table><tr><th>文件</th><th>结果</th><th>原因</th><th>行数</th></tr>"
+        f"{cells}</table>"
+    )
+    return subject, body
+
+
+def notify_rejections(results: Iterable[Mapping[str, Any] | None]) -> dict[str, int]:
+    """Mail the clerks what did not load; a rejected file also fails the task (run red).
+
+    Recipients: Variable ``sqmy_clerk_recipients``, else the alert list. A file
+    that did not load at all is something someone must act on, so the task
+    then fails with an ``AirflowFailException`` (no retry, so no second mail)
+    and its failure callback tells the on-call list too. Rows held in
+    quarantine are everyday clerk work: mailed, and the task succeeds (its
+    file's task is labelled with the count). A mail error raises a plain
+    exception instead: the task retries and mails again.
+    """
+    from airflow.sdk.exceptions import AirflowFailException
+
+    results = list(results)
+    notice = rejection_notice(results)
+    counts = {
+        "files_rejected": sum(1 for r in results if r and r.get("status") == "rejected"),
+        "rows_quarantined": sum(int(r.get("rows_quarantined", 0)) for r in results if r),
+    }
+    if notice is None:
+        return counts
+    subject, body = notice
+    to = knobs.CLERK_RECIPIENTS.get_list() or knobs.ALERT_RECIPIENTS.get_list()
+    if to:
+        send_mail(to, subject, body)
+        told = f"已邮件通知 {len(to)} 位经办人 / mailed {len(to)} clerk(s)"
+    else:
+        told = (
+            f"未通知任何人：请设置 Variable {knobs.CLERK_RECIPIENTS.variable}"
+            f" / nobody mailed: set Variable {knobs.CLERK_RECIPIENTS.variable}"
+        )
+        log.warning("rejection notice not mailed: no clerk or alert recipients")
+    if not counts["files_rejected"]:
+        log.info("%s。%s", subject, told)
+        return counts
+    raise AirflowFailException(f"{subject}。{told}；已载入的文件照常转换 / loaded files go on")
+
+
 def publish() -> dict[str, str]:
-    """Swap the freshly built marts into ``published/`` (the "publish" of write-audit-publish)."""
+    """Swap the freshly built marts into ``published/``, then write the data-quality report.
+
+    The same two steps as ``sqmy transform``, so a deployment that only runs
+    Airflow gets the report under ``reports/quality/`` too. The report comes
+    after the swap: analysts are never held back by it.
+    """
+    from sqmy_etl.quality.report import write_quality_report
     from sqmy_etl.warehouse.publish import publish_marts
 
     settings = Settings.from_env()
     publish_marts(settings)
-    return {"published": str(settings.published)}
+    quality = write_quality_report(settings)
+    log.info("data-quality report: %s", quality)
+    return {"published": str(settings.published), "quality_report": str(quality)}
 
 
 def build_report(period: str) -> list[str]:

@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 WAREHOUSE_ENV = "SQMY_WAREHOUSE_PATH"
+# The profile and target of dbt/profiles.yml that Cosmos names on every Airflow run.
+DBT_PROFILE = "sqmy"
+DBT_TARGET = "dev"
 _FAILED = {"error", "fail", "runtime error"}
 
 
@@ -160,8 +163,14 @@ def build_manifest(settings: Settings, target_dir: Path | None = None) -> Path:
     """``dbt parse`` into ``dbt/target`` (default) so Cosmos can render the DAG from the manifest.
 
     Parsing reads no data, so it takes no lock; the warehouse path is only
-    needed because profiles.yml refers to it.
+    needed because profiles.yml refers to it. ``--profile``/``--target`` are
+    named as Cosmos names them: dbt hashes them into ``partial_parse.msgpack``,
+    and Cosmos seeds each Airflow run with the newest one, this one right after
+    ``make manifest``. Left out, the first run after every ``make manifest``
+    reparsed the whole project ("config vars, config profile, or config target
+    have changed").
     """
     target = target_dir or settings.dbt_dir / "target"
-    _require_success(invoke_dbt(settings, ["parse"], target_dir=target, log_dir=target))
+    args = ["parse", "--profile", DBT_PROFILE, "--target", DBT_TARGET]
+    _require_success(invoke_dbt(settings, args, target_dir=target, log_dir=target))
     return target / "manifest.json"
