@@ -24,7 +24,7 @@ from aiosmtpd.controller import Controller
 
 from sqmy_etl.config import Settings
 from tests.integration.airflow_deployment import Deployment, free_port
-from tests.unit.test_alerting import Inbox
+from tests.loopback import Inbox
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 

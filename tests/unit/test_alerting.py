@@ -2,56 +2,27 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from sqmy_etl.orchestration.alerting import alert_on_failure, send_mail
-
-
-class Inbox:
-    """aiosmtpd handler keeping every message it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], EmailMessage]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        parsed = message_from_bytes(envelope.original_content, policy=policy.default)
-        self.messages.append((list(envelope.rcpt_tos), parsed))
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.loopback import Inbox, free_port, smtp_server, use_as_sqmy_smtp
 
 
 @pytest.fixture
 def inbox(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Inbox]:
     """A real SMTP server on a free loopback port, wired in as the sqmy_smtp connection."""
-    handler = Inbox()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("AIRFLOW_HOME", str(tmp_path / "airflow"))
-    monkeypatch.setenv(
-        "AIRFLOW_CONN_SQMY_SMTP",
-        f"smtp://127.0.0.1:{port}?disable_ssl=true&disable_tls=true"
-        "&from_email=sqmy-etl%40example.cn&retry_limit=0&timeout=5",
-    )
-    monkeypatch.setenv("AIRFLOW_VAR_SQMY_ALERT_RECIPIENTS", "oncall@example.cn; lead@example.cn")
-    try:
+    with smtp_server() as (handler, port):
+        monkeypatch.setenv("AIRFLOW_HOME", str(tmp_path / "airflow"))
+        use_as_sqmy_smtp(monkeypatch, port)
+        monkeypatch.setenv(
+            "AIRFLOW_VAR_SQMY_ALERT_RECIPIENTS", "oncall@example.cn; lead@example.cn"
+        )
         yield handler
-    finally:
-        controller.stop()
 
 
 def failure_context() -> dict[str, Any]:

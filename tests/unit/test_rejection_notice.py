@@ -3,17 +3,14 @@ turns the run red."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from sqmy_etl.orchestration.tasks import map_label, notify_rejections, rejection_notice
+from tests.loopback import Inbox, free_port, smtp_server, use_as_sqmy_smtp
 
 REJECTED_REASON = (
     "没有可识别的表格 / no recognisable table: 前10行中没有可识别的表头 / no header "
@@ -41,43 +38,17 @@ RESULTS: list[dict[str, Any] | None] = [
 ]
 
 
-class Inbox:
-    """aiosmtpd handler keeping every message it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], EmailMessage]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        parsed = message_from_bytes(envelope.original_content, policy=policy.default)
-        self.messages.append((list(envelope.rcpt_tos), parsed))
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def inbox(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Inbox]:
     """A real SMTP server on loopback as the sqmy_smtp connection; clerks and on-call set."""
-    handler = Inbox()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("AIRFLOW_HOME", str(tmp_path / "airflow"))
-    monkeypatch.setenv(
-        "AIRFLOW_CONN_SQMY_SMTP",
-        f"smtp://127.0.0.1:{port}?disable_ssl=true&disable_tls=true"
-        "&from_email=sqmy-etl%40example.cn&retry_limit=0&timeout=5",
-    )
-    monkeypatch.setenv("AIRFLOW_VAR_SQMY_CLERK_RECIPIENTS", "clerk@example.cn, office@example.cn")
-    monkeypatch.setenv("AIRFLOW_VAR_SQMY_ALERT_RECIPIENTS", "oncall@example.cn")
-    try:
+    with smtp_server() as (handler, port):
+        monkeypatch.setenv("AIRFLOW_HOME", str(tmp_path / "airflow"))
+        use_as_sqmy_smtp(monkeypatch, port)
+        monkeypatch.setenv(
+            "AIRFLOW_VAR_SQMY_CLERK_RECIPIENTS", "clerk@example.cn, office@example.cn"
+        )
+        monkeypatch.setenv("AIRFLOW_VAR_SQMY_ALERT_RECIPIENTS", "oncall@example.cn")
         yield handler
-    finally:
-        controller.stop()
 
 
 def test_clerks_get_one_mail_naming_each_file_and_reason_and_the_run_fails(inbox: Inbox) -> None:
