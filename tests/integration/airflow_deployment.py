@@ -229,9 +229,24 @@ class Deployment:
 
         return self._poll(finished, timeout, f"{dag_id} run {run_id or ''} finished")
 
-    def end_run(self, dag_id: str, run_id: str) -> None:
-        """Mark a run failed: its unfinished tasks stop and the next run may start."""
-        self.api("PATCH", f"/dags/{dag_id}/dagRuns/{run_id}", {"state": "failed"})
+    def end_run(self, dag_id: str, run_id: str, attempts: int = 5) -> None:
+        """Mark a run failed: its unfinished tasks stop and the next run may start.
+
+        The api-server answers 500 when its update collides with the scheduler
+        changing the same run's task instances (a database lock conflict), so
+        a 5xx is tried again a few times; a run that ended meanwhile is left as is.
+        """
+        for attempt in range(attempts):
+            try:
+                self.api("PATCH", f"/dags/{dag_id}/dagRuns/{run_id}", {"state": "failed"})
+                return
+            except urllib.error.HTTPError as exc:
+                if exc.code < 500 or attempt == attempts - 1:
+                    raise
+            run = self.api("GET", f"/dags/{dag_id}/dagRuns/{run_id}")
+            if run["state"] in TERMINAL_RUN_STATES:
+                return
+            time.sleep(2)
 
     def task_states(self, dag_id: str, run_id: str) -> dict[tuple[str, int], str]:
         states: dict[tuple[str, int], str] = {}
