@@ -426,7 +426,6 @@ class _Offer:
     path: Path
     sha256: str
     size: int
-    encoding: str | None = None
     automatic_replace: bool = True
     declared_replaces: str | None = None  # --replaces OLD for this file
     seq: int | None = None  # place in the delivery order reserved when the file was listed
@@ -577,7 +576,6 @@ def ingest_file(
         path,
         sha256,
         size,
-        encoding,
         automatic_replace=replace.automatic,
         declared_replaces=replace.declared.get(path),
         seq=seq,
