@@ -45,10 +45,11 @@ def smtp_server() -> Iterator[tuple[Inbox, int]]:
         controller.stop()
 
 
-def use_as_sqmy_smtp(monkeypatch: pytest.MonkeyPatch, port: int) -> None:
-    """Point Airflow's ``sqmy_smtp`` connection at the server on ``port``."""
+def use_as_sqmy_smtp(monkeypatch: pytest.MonkeyPatch, port: int, timeout_s: int = 5) -> None:
+    """Point Airflow's ``sqmy_smtp`` connection at the server on ``port`` (a free port with
+    no server behind it plays an SMTP server that is down)."""
     monkeypatch.setenv(
         "AIRFLOW_CONN_SQMY_SMTP",
         f"smtp://127.0.0.1:{port}?disable_ssl=true&disable_tls=true"
-        "&from_email=sqmy-etl%40example.cn&retry_limit=0&timeout=5",
+        f"&from_email=sqmy-etl%40example.cn&retry_limit=0&timeout={timeout_s}",
     )

@@ -20,11 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from sqmy_etl.config import Settings
-from tests.integration.airflow_deployment import Deployment, free_port
-from tests.loopback import Inbox
+from tests.integration.airflow_deployment import Deployment
+from tests.loopback import Inbox, smtp_server
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 
@@ -58,14 +57,8 @@ def _digest(folder: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def inbox() -> Iterator[tuple[Inbox, int]]:
-    handler = Inbox()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield handler, port
-    finally:
-        controller.stop()
+    with smtp_server() as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

@@ -72,11 +72,7 @@ def test_an_unreachable_mail_server_never_masks_the_failure(
 ) -> None:
     """When SMTP is down the callback logs the mail error and returns normally."""
     monkeypatch.setenv("AIRFLOW_HOME", str(tmp_path / "airflow"))
-    monkeypatch.setenv(
-        "AIRFLOW_CONN_SQMY_SMTP",
-        f"smtp://127.0.0.1:{free_port()}?disable_ssl=true&disable_tls=true"
-        "&from_email=sqmy-etl%40example.cn&retry_limit=0&timeout=2",
-    )
+    use_as_sqmy_smtp(monkeypatch, free_port(), timeout_s=2)
     monkeypatch.setenv("SQMY_ALERT_TO", "oncall@example.cn")
     alert_on_failure(failure_context())
     assert "could not mail the failure alert" in caplog.text

@@ -129,11 +129,7 @@ def test_an_unreachable_mail_server_raises_a_retryable_error(
     from airflow.sdk.exceptions import AirflowFailException
 
     monkeypatch.setenv("AIRFLOW_HOME", str(tmp_path / "airflow"))
-    monkeypatch.setenv(
-        "AIRFLOW_CONN_SQMY_SMTP",
-        f"smtp://127.0.0.1:{free_port()}?disable_ssl=true&disable_tls=true"
-        "&from_email=sqmy-etl%40example.cn&retry_limit=0&timeout=2",
-    )
+    use_as_sqmy_smtp(monkeypatch, free_port(), timeout_s=2)
     monkeypatch.setenv("AIRFLOW_VAR_SQMY_CLERK_RECIPIENTS", "clerk@example.cn")
     with pytest.raises(Exception) as caught:
         notify_rejections(RESULTS)
