@@ -1,7 +1,7 @@
 """
 ### sqmy_maintenance — 日常维护
 
-Daily at 03:00 Asia/Shanghai, each step under the `duckdb_writer` pool:
+Daily at 03:00 Asia/Shanghai, each warehouse step under the `duckdb_writer` pool:
 
 * `archive_retention` — deletes archive files older than
   `sqmy_archive_retention_days` (Variable, default 365) that no loaded file
@@ -10,6 +10,10 @@ Daily at 03:00 Asia/Shanghai, each step under the `duckdb_writer` pool:
 * `checkpoint` — DuckDB `CHECKPOINT`, folds the WAL into the warehouse file.
 * `quarantine_ageing` — logs quarantined rows per rule and age bucket, as of
   the run's data interval end, for the data stewards (数据管理员).
+* `dbt_log_retention` — deletes what failed dbt builds kept under
+  `$SQMY_HOME/logs/dbt/<run_id>/` (compiled SQL, dbt log) once its newest file
+  is older than `sqmy_dbt_log_retention_days` (Variable, default 90); files
+  only, so outside the pool.
 
 **On failure** (mail from `sqmy_smtp`): nothing downstream depends on it; re-run
 from the UI. Call the data platform on-call (数据平台值班, owner `sqmy-data`).
@@ -46,7 +50,12 @@ def sqmy_maintenance() -> None:
     def quarantine_ageing(data_interval_end=None) -> dict[str, dict[str, int]]:
         return tasks.quarantine_ageing(data_interval_end)
 
+    @task
+    def dbt_log_retention(data_interval_end=None) -> dict[str, int]:
+        return tasks.dbt_log_retention(data_interval_end)
+
     archive_retention() >> checkpoint() >> quarantine_ageing()
+    dbt_log_retention()
 
 
 sqmy_maintenance()

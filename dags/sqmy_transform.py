@@ -9,8 +9,10 @@ tasks in the `dbt` group. One task, `dbt_producer_watcher`, runs the single
 writer lock); the other `dbt.*` tasks only report each node's result.
 
 `publish` swaps the new marts into `published/marts.duckdb` (+ Parquet) only
-when every dbt task succeeded — write-audit-publish: a failed model or test
-leaves analysts on the previous, consistent marts.
+when the producer's `dbt build` succeeded, i.e. every seed, snapshot, model and
+test passed — write-audit-publish: a failed model or test leaves analysts on
+the previous, consistent marts. It does not wait for the status tasks: they
+report per node what the build already decided, while the marts go out.
 
 **Retries**: the producer repeats the whole `dbt build` inside its task when
 the warehouse was busy (DuckDB lock / I/O error), at most `SQMY_DBT_ATTEMPTS`
@@ -35,7 +37,7 @@ from airflow.sdk import Asset, dag, task
 
 from sqmy_etl.config import Settings
 from sqmy_etl.orchestration import tasks
-from sqmy_etl.orchestration.dbt_group import dbt_task_group
+from sqmy_etl.orchestration.dbt_group import build_gate, dbt_task_group
 from sqmy_etl.orchestration.defaults import (
     RAW_ASSET_URI,
     START_DATE,
@@ -59,7 +61,7 @@ def sqmy_transform() -> None:
     def publish() -> dict[str, str]:
         return tasks.publish()
 
-    dbt_task_group(Settings.from_env()) >> publish()
+    build_gate(dbt_task_group(Settings.from_env())) >> publish()
 
 
 sqmy_transform()

@@ -98,6 +98,8 @@ class Deployment:
     dags_folder: Path
     extra_env: dict[str, str] = field(default_factory=dict)
     executor: str = CELERY
+    # True: the README's one-machine recipe exactly (one_machine_env / one_machine_services)
+    recipe: bool = False
     db_name: str = field(default_factory=lambda: f"sqmy_it_{secrets.token_hex(4)}")
     redis_db: int = 0
     api_port: int = 0
@@ -114,18 +116,10 @@ class Deployment:
         if self.executor == CELERY:
             self.redis_db = _free_redis_db()
         self.api_port = free_port()
-        self.env = self._environment()
+        self.env = one_machine_env(self) if self.recipe else self._environment()
         self._run_once(["airflow", "db", "migrate"], timeout=240)
         self._run_once([sys.executable, "-m", "sqmy_etl.orchestration.init"], timeout=120)
-        services = [
-            ("api-server", ["api-server", "--host", "127.0.0.1", "--port", str(self.api_port)]),
-            ("scheduler", ["scheduler"]),
-            ("dag-processor", ["dag-processor"]),
-            ("triggerer", ["triggerer"]),
-        ]
-        if self.executor == CELERY:
-            worker = ["celery", "worker", "--celery-hostname", f"it-{self.db_name}@%h"]
-            services.append(("worker", [*worker, "--without-gossip", "--without-mingle"]))
+        services = one_machine_services(self) if self.recipe else self._services()
         for name, args in services:
             log = (self.base / f"{name}.log").open("wb")
             self.procs[name] = subprocess.Popen(
@@ -263,6 +257,18 @@ class Deployment:
 
     # --- internals ------------------------------------------------------------------
 
+    def _services(self) -> list[tuple[str, list[str]]]:
+        services = [
+            ("api-server", ["api-server", "--host", "127.0.0.1", "--port", str(self.api_port)]),
+            ("scheduler", ["scheduler"]),
+            ("dag-processor", ["dag-processor"]),
+            ("triggerer", ["triggerer"]),
+        ]
+        if self.executor == CELERY:
+            worker = ["celery", "worker", "--celery-hostname", f"it-{self.db_name}@%h"]
+            services.append(("worker", [*worker, "--without-gossip", "--without-mingle"]))
+        return services
+
     def _environment(self) -> dict[str, str]:
         home = self.base / "airflow-home"
         home.mkdir(parents=True, exist_ok=True)
@@ -375,7 +381,7 @@ class Deployment:
         psutil.wait_procs(stragglers, timeout=10)
 
 
-# --- the README's "Airflow on one machine" recipe (helper J; the lead wires it in) -------
+# --- the README's "Airflow on one machine" recipe (Deployment(recipe=True)) -------------
 
 
 def one_machine_env(deployment: Deployment) -> dict[str, str]:

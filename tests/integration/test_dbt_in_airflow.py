@@ -99,7 +99,9 @@ def deployment(
     dags = shutil.copytree(
         ROOT / "dags", base / "dags", ignore=shutil.ignore_patterns("__pycache__")
     )
-    dep = Deployment(base=base, dags_folder=dags, extra_env=sqmy, executor="LocalExecutor")
+    dep = Deployment(
+        base=base, dags_folder=dags, extra_env=sqmy, executor="LocalExecutor", recipe=True
+    )
     try:
         dep.start()
         dep.wait_for_dag("sqmy_transform", timeout=180)

@@ -120,7 +120,10 @@ def test_warehouse_writers_take_the_writer_pool(dagbag: Any) -> None:
     dbt_runners += [t for t in transform.tasks if type(t).__name__.endswith("LocalOperator")]
     assert dbt_runners and {t.pool for t in dbt_runners} == {WRITER_POOL}
     maintenance = dagbag.dags["sqmy_maintenance"]
-    assert {t.pool for t in maintenance.tasks} == {WRITER_POOL}
+    pools = {t.task_id: t.pool for t in maintenance.tasks}
+    # pruning old dbt logs touches files only, not the warehouse
+    assert pools.pop("dbt_log_retention") != WRITER_POOL
+    assert set(pools.values()) == {WRITER_POOL}
 
 
 def test_ingest_announces_raw_only_through_the_final_task(dagbag: Any) -> None:
@@ -200,13 +203,22 @@ def test_transform_has_a_task_per_dbt_node_and_its_tests(
     assert rendered == expected
 
 
-def test_publish_needs_every_dbt_task(dagbag: Any) -> None:
-    """publish is downstream of every dbt task and runs only when all succeeded."""
+def test_publish_waits_for_the_whole_dbt_build_not_for_the_status_tasks(dagbag: Any) -> None:
+    """publish runs only when the producer's unfiltered ``dbt build`` succeeded.
+
+    The status tasks come after the producer and only report; publish does not
+    wait for them (issue 17: they cost a minute on two cores).
+    """
     transform = dagbag.dags["sqmy_transform"]
     publish = transform.get_task("publish")
+    producer = transform.get_task("dbt.dbt_producer_watcher")
     assert publish.trigger_rule == "all_success"
-    upstream = {t.task_id for t in publish.get_flat_relatives(upstream=True)}
-    assert upstream == {t for t in transform.task_ids if t.startswith("dbt.")}
+    assert {t.task_id for t in publish.get_flat_relatives(upstream=True)} == {producer.task_id}
+    # the build is every node: nothing selected away from the producer's dbt build
+    assert not (producer.select or producer.exclude or producer.selector)
+    status = {t for t in transform.task_ids if t.startswith("dbt.")} - {producer.task_id}
+    assert status
+    assert status <= {t.task_id for t in producer.get_flat_relatives(upstream=False)}
 
 
 # --- parse cost, measured in fresh interpreters -------------------------------------

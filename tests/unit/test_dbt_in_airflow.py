@@ -22,6 +22,7 @@ from sqmy_etl.orchestration.dbt_failures import (
     collect_failures,
     is_transient,
     latest_attempt,
+    prune_run_folders,
     run_folder,
     write_record,
 )
@@ -164,6 +165,33 @@ def test_only_a_busy_warehouse_is_transient(
 def _home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Settings:
     monkeypatch.setenv("SQMY_HOME", str(tmp_path / "home"))
     return Settings.from_env()
+
+
+def test_old_failed_run_folders_are_pruned_by_their_newest_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Kept 100 and 10 days ago, and one old run re-tried 2 days ago; 90 days' retention."""
+    import os
+    from datetime import UTC, datetime, timedelta
+
+    settings = _home(monkeypatch, tmp_path)
+    now = datetime(2026, 12, 5, 3, 0, tzinfo=UTC)
+
+    def kept(run_id: str, *ages_days: int) -> Path:
+        for attempt, age in enumerate(ages_days, start=1):
+            path = run_folder(settings, run_id) / f"attempt-{attempt}" / "failures.json"
+            _write(path, "{}")
+            stamp = (now - timedelta(days=age)).timestamp()
+            os.utime(path, (stamp, stamp))
+        return run_folder(settings, run_id)
+
+    old = kept("scheduled__2026-08-01", 100)
+    recent = kept("scheduled__2026-11-25", 10)
+    retried = kept("scheduled__2026-07-01", 150, 2)
+    assert prune_run_folders(settings, now - timedelta(days=90)) == 1
+    assert not old.exists()
+    assert recent.is_dir() and retried.is_dir()
+    assert (retried / "attempt-1" / "failures.json").is_file()
 
 
 def _producer_context() -> dict[str, Any]:

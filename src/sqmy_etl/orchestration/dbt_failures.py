@@ -19,6 +19,7 @@ import json
 import re
 import shutil
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -161,3 +162,24 @@ def write_record(record: AttemptRecord) -> None:
     (folder / SUMMARY_NAME).write_text(
         json.dumps(asdict(record), ensure_ascii=False, indent=2), encoding="utf-8"
     )
+
+
+def prune_run_folders(settings: Settings, older_than: datetime) -> int:
+    """Delete the kept folders of runs whose newest file predates ``older_than``; how many.
+
+    A failed run's SQL and dbt log matter while someone investigates it; kept
+    forever they would fill the disk with a copy per failed run. The newest
+    file decides, so a run re-tried yesterday keeps all its attempts.
+    """
+    root = settings.logs / "dbt"
+    cutoff = older_than.timestamp()
+    pruned = 0
+    for folder in sorted(root.iterdir()) if root.is_dir() else []:
+        if not folder.is_dir():
+            continue
+        stamps = [p.stat().st_mtime for p in folder.rglob("*") if p.is_file()]
+        newest = max(stamps, default=folder.stat().st_mtime)
+        if newest < cutoff:
+            shutil.rmtree(folder)
+            pruned += 1
+    return pruned

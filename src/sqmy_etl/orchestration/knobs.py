@@ -39,6 +39,8 @@ REPORT_RECIPIENTS = Knob("sqmy_report_recipients", "SQMY_REPORT_TO", "")
 REPORT_FORMATS = Knob("sqmy_report_formats", "SQMY_REPORT_FORMATS", "html,pdf,xlsx")
 ARCHIVE_RETENTION_DAYS = Knob("sqmy_archive_retention_days", "SQMY_ARCHIVE_RETENTION_DAYS", "365")
 ARCHIVE_DELETE_LOADED = Knob("sqmy_archive_delete_loaded", "SQMY_ARCHIVE_DELETE_LOADED", "false")
+# how long the SQL and logs of a failed dbt build stay under logs/dbt/<run>/
+DBT_LOG_RETENTION_DAYS = Knob("sqmy_dbt_log_retention_days", "SQMY_DBT_LOG_RETENTION_DAYS", "90")
 
 ALL = (
     ALERT_RECIPIENTS,
@@ -47,4 +49,5 @@ ALL = (
     REPORT_FORMATS,
     ARCHIVE_RETENTION_DAYS,
     ARCHIVE_DELETE_LOADED,
+    DBT_LOG_RETENTION_DAYS,
 )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -254,6 +254,15 @@ def archive_retention(as_of: datetime) -> dict[str, int]:
         delete_loaded=knobs.ARCHIVE_DELETE_LOADED.get().strip().lower() in {"1", "true", "yes"},
     )
     return apply_archive_retention(Settings.from_env(), policy, as_of)
+
+
+def dbt_log_retention(as_of: datetime) -> dict[str, int]:
+    """Delete the kept logs of failed dbt runs older than the retention knob, as of the run."""
+    from sqmy_etl.orchestration.dbt_failures import prune_run_folders
+
+    days = int(knobs.DBT_LOG_RETENTION_DAYS.get())
+    pruned = prune_run_folders(Settings.from_env(), as_of - timedelta(days=days))
+    return {"runs_pruned": pruned}
 
 
 def checkpoint() -> dict[str, int]:
