@@ -242,6 +242,28 @@ def demo_case(work: Path) -> Measurement:
     return measure(["make", "-s", "-C", str(ROOT), "demo"], bench_env(home), case="make demo")[0]
 
 
+AIRFLOW_CASE = "Airflow: asset event → publish (demo data)"
+CLI_TRANSFORM_CASE = "sqmy transform (demo data, rebuild)"
+
+
+def airflow_cases(work: Path) -> list[Measurement]:
+    """The transform through Airflow's one-machine recipe beside ``sqmy transform``, same home."""
+    from airflow_case import asset_event_to_publish
+
+    home = work / "airflow-demo-home"
+    shutil.rmtree(home, ignore_errors=True)
+    env = bench_env(home)
+    ledgers = work / "gen-demo"
+    if not (ledgers / "truth.json").is_file():
+        subprocess.run([*SQMY, "generate", "--out", str(ledgers)], env=env, check=True)
+    subprocess.run([*SQMY, "ingest", str(ledgers / "ledgers")], env=env, check=False)
+    subprocess.run([*SQMY, "transform"], env=env, check=True, capture_output=True)
+    cli, _ = measure([*SQMY, "transform"], env, case=CLI_TRANSFORM_CASE, rows=BASE_SUBMISSIONS)
+    seconds = asset_event_to_publish(work / "airflow", env)
+    detail = f"{seconds / cli.wall_s:.1f}x sqmy transform; LocalExecutor on PostgreSQL"
+    return [cli, Measurement(AIRFLOW_CASE, BASE_SUBMISSIONS, seconds, 0.0, detail)]
+
+
 def _one(results: list[Measurement], case: str, rows: int = 0) -> Measurement | None:
     return next((m for m in results if m.case == case and (not rows or m.rows == rows)), None)
 
@@ -269,6 +291,10 @@ def targets(results: list[Measurement]) -> list[dict[str, object]]:
             check("time grows no worse than linearly (time ratio / rows ratio ≤ 1)", growth, 1, "")
     incremental = next((m for m in results if m.case.startswith("incremental")), None)
     check("incremental 1k-row batch ≤ 15 s", incremental and incremental.wall_s, 15, " s")
+    airflow, cli = _one(results, AIRFLOW_CASE), _one(results, CLI_TRANSFORM_CASE)
+    if airflow and cli:
+        ratio = airflow.wall_s / cli.wall_s
+        check("Airflow asset event → publish ≤ 1.5× sqmy transform", ratio, 1.5, "×")
     helped = _one(results, "sqmy --help")
     check("sqmy --help ≤ 0.5 s", helped and helped.wall_s, 0.5, " s")
     for m in results:
@@ -339,6 +365,7 @@ def main() -> None:
     results.append(incremental_case(max(scales), work))
     results.extend(overhead_cases(work, min(scales)))
     results.append(demo_case(work))
+    results.extend(airflow_cases(work))
     machine["load_end"] = round(os.getloadavg()[0], 1)
     machine["bench_wall_s"] = round(time.perf_counter() - started, 1)
     save(stem, machine, scales, results)
