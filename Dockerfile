@@ -32,12 +32,14 @@ COPY src ./src
 COPY dbt ./dbt
 COPY expectations ./expectations
 COPY dags /opt/airflow/dags
+# The manifest is parsed with the runtime SQMY_HOME: each transform reuses dbt's
+# partial-parse file only while the profile's warehouse path is the same.
 RUN uv sync --frozen --no-dev \
- && SQMY_HOME=/tmp/manifest-home python -c "from sqmy_etl.config import Settings; \
+ && python -c "from sqmy_etl.config import Settings; \
       from sqmy_etl.transform.build import build_manifest; build_manifest(Settings.from_env())" \
- && rm -rf /tmp/manifest-home dbt/logs \
- && mkdir -p "$SQMY_HOME" /opt/sqmy-secrets /opt/airflow/logs \
- && chown -R 50000:0 "$SQMY_HOME" /opt/sqmy-secrets /opt/airflow /opt/sqmy/dbt
+ && rm -rf dbt/logs \
+ && mkdir -p "$SQMY_HOME" /opt/sqmy-lake /opt/sqmy-secrets /opt/airflow/logs \
+ && chown -R 50000:0 "$SQMY_HOME" /opt/sqmy-lake /opt/sqmy-secrets /opt/airflow /opt/sqmy/dbt
 
 USER 50000
 WORKDIR /opt/airflow

@@ -58,6 +58,9 @@ def asset_event_to_publish(base: Path, sqmy_env: dict[str, str]) -> float:
     )
     extra = {k: v for k, v in sqmy_env.items() if k.startswith("SQMY_")}
     extra["SQMY_INGEST_SCHEDULE"] = "none"
+    # the recipe's own re-parse intervals, not the fast ones the tests set
+    extra["AIRFLOW__SCHEDULER__MIN_FILE_PROCESS_INTERVAL"] = "30"
+    extra["AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL"] = "300"
     deployment = Deployment(
         base=base, dags_folder=dags, extra_env=extra, executor="LocalExecutor", recipe=True
     )

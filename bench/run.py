@@ -252,7 +252,13 @@ def airflow_cases(work: Path) -> list[Measurement]:
 
     home = work / "airflow-demo-home"
     shutil.rmtree(home, ignore_errors=True)
-    env = bench_env(home)
+    # As the README recipe: `make manifest` with the deployment's SQMY_HOME, in a
+    # copy of dbt/ so the checkout's own manifest and partial-parse file stay put.
+    dbt_dir = work / "airflow-dbt"
+    shutil.rmtree(dbt_dir, ignore_errors=True)
+    shutil.copytree(ROOT / "dbt", dbt_dir, ignore=shutil.ignore_patterns("target", "logs"))
+    env = {**bench_env(home), "SQMY_DBT_DIR": str(dbt_dir)}
+    subprocess.run([PYTHON, "-m", "sqmy_etl.transform.manifest"], env=env, check=True)
     ledgers = work / "gen-demo"
     if not (ledgers / "truth.json").is_file():
         subprocess.run([*SQMY, "generate", "--out", str(ledgers)], env=env, check=True)

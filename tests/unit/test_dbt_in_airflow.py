@@ -337,3 +337,24 @@ def test_the_producer_retries_itself_and_alone_alerts(transform_dag: Any) -> Non
     assert len(status_tasks) > 50
     assert {tuple(t.on_failure_callback) for t in status_tasks} == {(log_dbt_node_failure,)}
     assert {t.retries for t in status_tasks} == {0}
+
+
+def _dbt_line(name: str, status: str) -> str:
+    node = {"unique_id": "model.sqmy.fct_issues", "resource_type": "model", "node_status": status}
+    return json.dumps({"info": {"name": name, "msg": name}, "data": {"node_info": node}})
+
+
+def test_the_producer_pushes_a_node_once_finished_not_its_progress(transform_dag: Any) -> None:
+    """Start, compile and execute events push no XCom; the finished one pushes event and status."""
+    producer = transform_dag.get_task("dbt.dbt_producer_watcher")
+    pushed: list[tuple[str, Any]] = []
+    ti = SimpleNamespace(xcom_push=lambda key, value: pushed.append((key, value)))
+    parse = producer._make_parse_callable()
+    for name in ("NodeStart", "NodeCompiling", "NodeExecuting"):
+        parse(_dbt_line(name, "started"), {"context": {"ti": ti}})
+    assert pushed == []
+    parse(_dbt_line("NodeFinished", "success"), {"context": {"ti": ti}})
+    values = {key: value for key, value in pushed}
+    assert len(pushed) == 2
+    assert any(v == {"status": "success", "outlet_uris": []} for v in values.values())
+    assert any(isinstance(v, dict) and v.get("msg") == "NodeFinished" for v in values.values())
