@@ -11,8 +11,9 @@ writer lock); the other `dbt.*` tasks only report each node's result.
 `publish` swaps the new marts into `published/marts.duckdb` (+ Parquet) only
 when the producer's `dbt build` succeeded, i.e. every seed, snapshot, model and
 test passed — write-audit-publish: a failed model or test leaves analysts on
-the previous, consistent marts. It does not wait for the status tasks: they
-report per node what the build already decided, while the marts go out.
+the previous, consistent marts. The status tasks report per node what that
+build decided; they run after `publish` (whatever its state), so the marts go
+out first.
 
 **Retries**: the producer repeats the whole `dbt build` inside its task when
 the warehouse was busy (DuckDB lock / I/O error), at most `SQMY_DBT_ATTEMPTS`
@@ -37,7 +38,7 @@ from airflow.sdk import Asset, dag, task
 
 from sqmy_etl.config import Settings
 from sqmy_etl.orchestration import tasks
-from sqmy_etl.orchestration.dbt_group import build_gate, dbt_task_group
+from sqmy_etl.orchestration.dbt_group import dbt_task_group, publish_after_build
 from sqmy_etl.orchestration.defaults import (
     RAW_ASSET_URI,
     START_DATE,
@@ -61,7 +62,13 @@ def sqmy_transform() -> None:
     def publish() -> dict[str, str]:
         return tasks.publish()
 
-    build_gate(dbt_task_group(Settings.from_env())) >> publish()
+    @task(pool=WRITER_POOL)
+    def refresh_themes() -> dict[str, int]:
+        return tasks.refresh_themes()
+
+    dbt = dbt_task_group(Settings.from_env())
+    refresh_themes() >> dbt
+    publish_after_build(dbt, publish())
 
 
 sqmy_transform()

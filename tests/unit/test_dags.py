@@ -156,6 +156,16 @@ def test_report_dags_start_paused_without_catchup(dagbag: Any, kind: str) -> Non
     assert report.get_task("mail").upstream_task_ids == {"build"}
 
 
+@pytest.mark.parametrize(("kind", "further"), [("quarterly", "tongbao"), ("annual", "evaluation")])
+def test_report_dags_send_the_tongbao_and_the_evaluation(
+    dagbag: Any, kind: str, further: str
+) -> None:
+    """The quarter's DAG also mails the 通报, the year's the 年度考核, each after its build."""
+    report = dagbag.dags[f"sqmy_report_{kind}"]
+    assert report.get_task(f"build_{further}").upstream_task_ids == {"choose_period"}
+    assert report.get_task(f"mail_{further}").upstream_task_ids == {f"build_{further}"}
+
+
 def test_transform_runs_on_the_raw_asset(dagbag: Any) -> None:
     """sqmy_transform is scheduled by the asset sqmy_ingest emits."""
     transform = dagbag.dags["sqmy_transform"]
@@ -203,22 +213,28 @@ def test_transform_has_a_task_per_dbt_node_and_its_tests(
     assert rendered == expected
 
 
-def test_publish_waits_for_the_whole_dbt_build_not_for_the_status_tasks(dagbag: Any) -> None:
-    """publish runs only when the producer's unfiltered ``dbt build`` succeeded.
+def test_publish_waits_for_the_whole_dbt_build_and_the_status_tasks_wait_for_it(
+    dagbag: Any,
+) -> None:
+    """publish runs when the producer's unfiltered ``dbt build`` succeeded, before the reports.
 
-    The status tasks come after the producer and only report; publish does not
-    wait for them (issue 17: they cost a minute on two cores).
+    The status tasks only report; they come after publish whatever its state
+    (issue 17: beside it they held every slot and delayed the marts).
     """
     transform = dagbag.dags["sqmy_transform"]
     publish = transform.get_task("publish")
     producer = transform.get_task("dbt.dbt_producer_watcher")
     assert publish.trigger_rule == "all_success"
-    assert {t.task_id for t in publish.get_flat_relatives(upstream=True)} == {producer.task_id}
+    assert producer.task_id in publish.upstream_task_ids
+    assert not {t for t in publish.upstream_task_ids if t.startswith("dbt.")} - {producer.task_id}
     # the build is every node: nothing selected away from the producer's dbt build
     assert not (producer.select or producer.exclude or producer.selector)
-    status = {t for t in transform.task_ids if t.startswith("dbt.")} - {producer.task_id}
-    assert status
-    assert status <= {t.task_id for t in producer.get_flat_relatives(upstream=False)}
+    status = [t for t in transform.tasks if hasattr(t, "producer_task_id")]
+    assert len(status) > 50
+    downstream = {t.task_id for t in publish.get_flat_relatives(upstream=False)}
+    assert {t.task_id for t in status} <= downstream
+    roots = [t for t in status if "publish" in t.upstream_task_ids]
+    assert roots and {t.trigger_rule for t in roots} == {"all_done"}
 
 
 # --- parse cost, measured in fresh interpreters -------------------------------------

@@ -175,16 +175,26 @@ def _producer(group: DbtTaskGroup) -> Any:
     return next(t for t in group if t.task_id.endswith(PRODUCER_TASK_SUFFIX))
 
 
-def build_gate(group: DbtTaskGroup) -> Any:
-    """What ``publish`` waits for: the producer in WATCHER mode, else the whole group.
+def publish_after_build(group: DbtTaskGroup, publish: Any) -> None:
+    """Run ``publish`` as soon as the dbt build passed, and the status tasks after it.
 
-    The producer fails when any model, seed, snapshot or test of its ``dbt
-    build`` fails, so its success alone proves the build. The status tasks
-    only report each node's result afterwards; ~85 of them take a minute on
-    two cores, and analysts need not wait for that report to get the marts.
-    In LOCAL mode each task *is* a dbt call, so all of them must succeed.
+    WATCHER: the producer fails when any seed, snapshot, model or test of its
+    ``dbt build`` fails, so its success alone proves the build and ``publish``
+    waits for nothing else. The ~85 status tasks only report each node's
+    result; started beside ``publish`` they took every executor slot and both
+    cores first (each is a task process), delaying the marts by ~15 s on two
+    cores. So they wait for ``publish`` to end, whatever its state
+    (``all_done``), and still report a failed build. LOCAL: each task *is* a
+    dbt call, so ``publish`` waits for the whole group.
     """
-    return _producer(group) if execution_mode() is ExecutionMode.WATCHER else group
+    if execution_mode() is not ExecutionMode.WATCHER:
+        group >> publish
+        return
+    producer = _producer(group)
+    producer >> publish
+    for task in group:
+        if producer in task.upstream_list and task is not publish:
+            publish >> task
 
 
 def _status_tasks_after_producer(group: DbtTaskGroup) -> None:
