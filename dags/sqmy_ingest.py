@@ -3,7 +3,8 @@
 
 Every 15 minutes (cron in `SQMY_INGEST_SCHEDULE`) lists `$SQMY_HOME/landing/`
 and ingests **one mapped task per file** in sorted path order, one at a time
-through the `duckdb_writer` pool. Each file is validated, loaded into `raw.*`,
+through the `duckdb_writer` pool (in lake mode, `SQMY_WAREHOUSE=ducklake`, in
+parallel on every worker: DuckLake takes many writers). Each file is validated, loaded into `raw.*`,
 with bad rows quarantined and unreadable files moved to `rejected/` with a
 reason. Re-running is safe: files are keyed by SHA-256, a file loaded before
 is skipped.
@@ -34,6 +35,7 @@ from __future__ import annotations
 from airflow.sdk import Asset, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowSkipException
 
+from sqmy_etl.config import Settings
 from sqmy_etl.orchestration import tasks
 from sqmy_etl.orchestration.defaults import (
     RAW_ASSET_URI,
@@ -59,11 +61,12 @@ RAW = Asset(RAW_ASSET_URI)
 def sqmy_ingest() -> None:
     @task
     def list_landing() -> list[dict]:
-        from sqmy_etl.config import Settings
-
         return tasks.list_landing(Settings.from_env())
 
-    @task(pool=WRITER_POOL, map_index_template="{{ landed_file }}")
+    @task(
+        pool=tasks.ingest_pool(Settings.from_env(), WRITER_POOL),
+        map_index_template="{{ landed_file }}",
+    )
     def ingest_file(landed: dict) -> dict:
         context = get_current_context()
         context["landed_file"] = landed["path"].rsplit("/", 1)[-1]

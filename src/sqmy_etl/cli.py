@@ -15,6 +15,7 @@ import typer
 
 from sqmy_etl.config import Settings
 from sqmy_etl.logs import LazyConsole, configure_logging, stderr_console
+from sqmy_etl.themes.commands import themes_app
 
 if TYPE_CHECKING:
     from sqmy_etl.ingest.load import FileResult, IngestReport, ProgressHook
@@ -31,6 +32,13 @@ quarantine_app = typer.Typer(
     help="隔离区：被拦下的数据行及原因。", no_args_is_help=True, rich_markup_mode=None
 )
 app.add_typer(quarantine_app, name="quarantine")
+lake_app = typer.Typer(
+    help="数据湖（SQMY_WAREHOUSE=ducklake）：多处同时写入。",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(lake_app, name="lake")
+app.add_typer(themes_app, name="themes")
 stdout = LazyConsole()
 
 EXIT_REJECTED = 2
@@ -161,7 +169,12 @@ _STATUS_TEXT = {
     "redelivered": "重新计数 redelivered",
     "rejected": "拒收 rejected",
 }
-_KIND_TEXT = {"submissions": "来稿", "issues": "编发", "feedback": "批示/采用"}
+_KIND_TEXT = {
+    "submissions": "来稿",
+    "issues": "编发",
+    "feedback": "批示/采用",
+    "theme_reviews": "主题复核",
+}
 
 
 def _file_rows(result: FileResult) -> list[tuple[str, ...]]:
@@ -319,15 +332,64 @@ def transform(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False)
 
 def _transform_and_publish(settings: Settings) -> None:
     """dbt build + publish, then the data-quality report of what was just published."""
-    from sqmy_etl.quality.report import write_quality_report
-    from sqmy_etl.transform.build import TransformFailed, run_transform
+    from sqmy_etl.transform.build import TransformFailed, transform_and_publish
 
     try:
-        result = run_transform(settings)
+        result = transform_and_publish(settings)
     except TransformFailed as exc:
         raise _fail(str(exc)) from exc
     stdout.print(str(result.published.path), highlight=False)
-    stderr_console.print(f"数据质量报告 / data quality: {write_quality_report(settings)}")
+    stderr_console.print(f"数据质量报告 / data quality: {result.quality_report}")
+
+
+AsOf = Annotated[
+    str | None,
+    typer.Option("--as-of", help="读取该日（YYYY-MM-DD）及以前最后一次发布的数据（数据湖模式）"),
+]
+
+
+def _as_of(settings: Settings, as_of: str | None) -> Settings:
+    """Settings reading the marts as published on or before ``as_of`` instead of the latest."""
+    if as_of is None:
+        return settings
+    import dataclasses
+    from datetime import date
+
+    from sqmy_etl.warehouse.history import NoSnapshot
+    from sqmy_etl.warehouse.publish import marts_as_of
+
+    try:
+        day = date.fromisoformat(as_of)
+    except ValueError as exc:
+        raise _fail(
+            f"日期应写成 YYYY-MM-DD，如 2021-12-31 / --as-of wants YYYY-MM-DD: {as_of}"
+        ) from exc
+    try:
+        return dataclasses.replace(settings, published_override=marts_as_of(settings, day))
+    except NoSnapshot as exc:
+        raise _fail(str(exc)) from exc
+
+
+@lake_app.command("migrate")
+def lake_migrate(
+    source: Annotated[
+        Path | None, typer.Option("--from", help="要迁移的仓库文件（默认 warehouse/sqmy.duckdb）")
+    ] = None,
+) -> None:
+    """把单文件仓库的原始层迁入（空的）数据湖；随后运行 sqmy transform 重建数据集市。"""
+    from sqmy_etl.warehouse.migrate import MigrationError, migrate_to_lake
+
+    try:
+        done = migrate_to_lake(_settings(), source)
+    except MigrationError as exc:
+        raise _fail(str(exc)) from exc
+    for table, n in done.rows.items():
+        stdout.print(f"raw.{table}: {n}", highlight=False)
+    stderr_console.print(
+        "已迁入数据湖；请运行 sqmy transform 重建数据集市"
+        " / moved into the lake: run `sqmy transform` to rebuild the marts",
+        highlight=False,
+    )
 
 
 @app.command()
@@ -355,11 +417,12 @@ def run(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> No
 def query(
     sql: Annotated[str, typer.Argument(help="只读 SQL，作用于已发布的数据集市")],
     format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.table,
+    as_of: AsOf = None,
 ) -> None:
     """在已发布的数据集市上执行只读 SQL。"""
     from sqmy_etl.warehouse.query import QueryError, format_result, run_query
 
-    settings = Settings.from_env()
+    settings = _as_of(Settings.from_env(), as_of)
     try:
         columns, rows = run_query(settings, sql)
     except QueryError as exc:
@@ -379,19 +442,33 @@ def report(
         Path | None, typer.Option(help="输出目录（默认 $SQMY_HOME/reports/<period>）")
     ] = None,
     mail: Annotated[bool, typer.Option(help="按配置发送 PDF 与 XLSX")] = False,
+    kind: Annotated[
+        str,
+        typer.Option(help="work（工作报告）、tongbao（月度/季度通报）或 evaluation（年度考核）"),
+    ] = "work",
+    reveal_names: Annotated[
+        bool, typer.Option(help="年度考核的先进个人显示姓名（需个人信息密钥，记入审计日志）")
+    ] = False,
+    as_of: AsOf = None,
 ) -> None:
-    """生成领导报告（中文 HTML / PDF / XLSX）。"""
+    """生成领导报告、通报或年度考核报告（中文 HTML / PDF / XLSX）。"""
     from sqmy_etl.reports.build import ReportError, build_report
     from sqmy_etl.reports.mail import mail_report_from_env
+    from sqmy_etl.reports.scores_build import mail_subject
 
-    settings = _settings()
+    settings = _as_of(_settings(), as_of)
     formats = [f.strip() for f in format.split(",") if f.strip()]
+    if mail and reveal_names:
+        raise _fail(
+            "含姓名的报告不通过邮件发送：请去掉 --mail 或 --reveal-names"
+            " / a report with names is never mailed: drop --mail or --reveal-names"
+        )
     try:
-        paths = build_report(settings, period, formats, out)
+        paths = build_report(settings, period, formats, out, kind=kind, reveal_names=reveal_names)
         for path in paths:
             stdout.print(str(path))
         if mail:
-            mail_report_from_env(paths, period)
+            mail_report_from_env(paths, period, subject=mail_subject(kind, period))
     except ReportError as exc:
         raise _fail(str(exc)) from exc
 

@@ -13,6 +13,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+# SQMY_WAREHOUSE: the embedded DuckDB file (one writer) or DuckLake (many writers, CONTRACT §7)
+ENGINES = ("duckdb", "ducklake")
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -55,19 +57,51 @@ class Settings:
     pii_key_file: Path
     limits: Limits
     writer_wait_s: int = 600
+    engine: str = "duckdb"
+    lake_catalog: str = ""
+    lake_data_dir: Path | None = None
+    # `--as-of DATE`: the marts as published then, instead of published/marts.duckdb
+    published_override: Path | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
         home = Path(os.environ.get("SQMY_HOME", "sqmy-home")).resolve()
         dbt_dir = Path(os.environ.get("SQMY_DBT_DIR", PROJECT_ROOT / "dbt")).resolve()
         key_file = Path(os.environ.get("SQMY_PII_KEY_FILE", home / "secrets" / "pii.key")).resolve()
+        engine = os.environ.get("SQMY_WAREHOUSE", "").strip().lower() or "duckdb"
+        if engine not in ENGINES:
+            raise ValueError(
+                f"SQMY_WAREHOUSE={engine!r} 无效：请设为 duckdb 或 ducklake"
+                f" / SQMY_WAREHOUSE must be duckdb or ducklake"
+            )
+        catalog = os.environ.get("SQMY_LAKE_CATALOG", "").strip()
+        if engine == "ducklake" and not catalog:
+            raise ValueError(
+                "SQMY_WAREHOUSE=ducklake 需要 SQMY_LAKE_CATALOG（PostgreSQL 连接串，如"
+                " host=127.0.0.1 dbname=sqmy_lake user=postgres）"
+                " / SQMY_WAREHOUSE=ducklake needs SQMY_LAKE_CATALOG"
+            )
+        lake_data = os.environ.get("SQMY_LAKE_DATA")
         return cls(
             home=home,
             dbt_dir=dbt_dir,
             pii_key_file=key_file,
             limits=Limits.from_env(),
             writer_wait_s=_int_env("SQMY_WRITER_WAIT_S", 600),
+            engine=engine,
+            lake_catalog=catalog,
+            lake_data_dir=Path(lake_data).resolve() if lake_data else None,
         )
+
+    @property
+    def is_lake(self) -> bool:
+        """DuckLake (catalog in PostgreSQL, shared data files) rather than the embedded file."""
+        return self.engine == "ducklake"
+
+    @property
+    def lake_data(self) -> Path:
+        """Where DuckLake writes its Parquet data files: a folder every worker shares."""
+        return self.lake_data_dir or self.home / "lake"
 
     @property
     def landing(self) -> Path:
@@ -91,7 +125,7 @@ class Settings:
 
     @property
     def published(self) -> Path:
-        return self.published_dir / "marts.duckdb"
+        return self.published_override or self.published_dir / "marts.duckdb"
 
     @property
     def parquet_dir(self) -> Path:

@@ -17,6 +17,7 @@ CONTRACT_COMMANDS = {
     "transform",
     "run",
     "query",
+    "themes",
     "report",
     "quarantine",
     "generate",
@@ -36,7 +37,8 @@ def run_cli(settings: Settings, *args: str, **env: str) -> subprocess.CompletedP
 
 
 def test_help_lists_the_contract_commands(settings: Settings) -> None:
-    """`sqmy --help` lists every command of CONTRACT.md §2 (plus erase), and nothing else."""
+    """`sqmy --help` lists every command of CONTRACT.md §2 (plus erase, and lake for the §7
+    DuckLake engine: `sqmy lake migrate`), and nothing else."""
     out = run_cli(settings, "--help")
     assert out.returncode == 0
     listed = {
@@ -44,7 +46,7 @@ def test_help_lists_the_contract_commands(settings: Settings) -> None:
         for line in out.stdout.split("Commands:")[1].splitlines()
         if line.startswith("  ") and line.strip()
     }
-    assert listed == CONTRACT_COMMANDS | {"erase"}
+    assert listed == CONTRACT_COMMANDS | {"erase", "lake"}
 
 
 def test_busy_warehouse_is_a_message_not_a_traceback(settings: Settings, tmp_path: Path) -> None:

@@ -52,7 +52,17 @@ def test_publish_writes_parquet_and_leaves_no_temporary_files(settings: Settings
     ]
     leftovers = [p.name for p in settings.published_dir.rglob("*") if ".tmp-" in p.name]
     assert leftovers == []
-    assert sorted(p.name for p in settings.published_dir.iterdir()) == ["marts.duckdb", "parquet"]
+    assert sorted(p.name for p in settings.published_dir.iterdir()) == [
+        ".parquet-sets",
+        "marts.duckdb",
+        "parquet",
+    ]
+    # published/parquet is a link to the one set just written (CONTRACT §3 path unchanged)
+    assert settings.parquet_dir.is_symlink()
+    assert sorted(p.name for p in settings.parquet_dir.iterdir()) == [
+        "dim_region.parquet",
+        "fct_issues.parquet",
+    ]
 
 
 def test_publish_without_marts_fails_and_keeps_the_old_file(settings: Settings):

@@ -50,10 +50,10 @@ def wait_for(predicate, timeout_s: float = 120.0) -> None:
 
 
 def published_bytes(settings: Settings) -> dict[str, str]:
+    """What a reader finds: the marts file and the Parquet set published/parquet points at."""
     return {
         str(p.relative_to(settings.published_dir)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(settings.published_dir.rglob("*"))
-        if p.is_file()
+        for p in [settings.published, *sorted(settings.parquet_dir.iterdir())]
     }
 
 
@@ -112,4 +112,6 @@ def test_failing_dbt_test_publishes_nothing_and_names_the_test(home: Settings, t
     assert failed.value.failing_nodes == ["test.sqmy.assert_always_fails"]
     assert "test.sqmy.assert_always_fails" in str(failed.value)
     assert published_bytes(home) == before
-    assert len(before) == 10  # marts.duckdb + 9 Parquet: 8 contract marts + fct_issue_sources
+    # marts.duckdb + 15 Parquet: 8 §4 marts + fct_issue_sources + the 3 §5 lifecycle marts
+    # + dim_scoring_rules + the 2 §6 theme tables (fct_theme_suggestions, mart_hot_topics)
+    assert len(before) == 16

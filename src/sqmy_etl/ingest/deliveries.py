@@ -111,7 +111,9 @@ def record_change(
     by_sha256: str | None = None,
 ) -> int:
     """Append one change with a fresh ``ingest_seq`` (its place in the delivery order)."""
-    seq = con.execute("SELECT nextval('raw.ingest_seq')").fetchall()[0][0]
+    from sqmy_etl.warehouse.db import next_seqs
+
+    seq = next_seqs(con, 1)[0]
     con.execute(
         "INSERT INTO raw.delivery_changes VALUES (?, ?, ?, ?, ?, ?)",
         [sha256, change, by_sha256, seq, reason, datetime.now(UTC)],

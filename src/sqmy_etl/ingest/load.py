@@ -4,7 +4,10 @@ One file is one unit of work. Its rows, its quarantined rows, its notes and
 its manifest row (``raw.ingest_files``) are written in ONE DuckDB
 transaction, and the manifest is what makes a file "already loaded"; so a
 crash at any point leaves either nothing or everything, and a rerun ends in
-the same state. The landing copy is removed only after the commit.
+the same state. The landing copy is removed only after the commit. In lake
+mode several loaders commit at once: one file's load holds that file's
+advisory lock (so it is loaded once), and a commit that loses a DuckLake
+conflict is read and written again.
 
 A CSV goes into that transaction chunk by chunk (read, normalised,
 validated, inserted), so a million-row file needs the memory of a chunk;
@@ -25,7 +28,8 @@ from sqmy_etl import pii
 from sqmy_etl.config import Settings, today_shanghai
 from sqmy_etl.ingest import archive, deliveries, landing, quarantine
 from sqmy_etl.ingest.model import FileRead, FileRejected, SourceTable, TableKind
-from sqmy_etl.warehouse.db import connect_writer, crashpoint
+from sqmy_etl.warehouse import lake
+from sqmy_etl.warehouse.db import connect_writer, crashpoint, file_lock, next_seqs
 
 if TYPE_CHECKING:
     import duckdb
@@ -33,7 +37,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-KINDS: tuple[TableKind, ...] = ("submissions", "issues", "feedback")
+KINDS: tuple[TableKind, ...] = ("submissions", "issues", "feedback", "theme_reviews")
 _KEEP = "_keep"  # helper column: False for rows held in quarantine
 INSERT_ROWS = 200_000
 CHUNK_ROWS = 100_000  # CSV rows read, normalised, validated and inserted at a time
@@ -157,8 +161,13 @@ def _write_manifest(
     data_rows: int = 0,
     table_kinds: str = "",
 ) -> None:
+    verb = "INSERT OR REPLACE"
+    if lake.is_lake(con):  # no primary key in DuckLake: replace by hand, deleting only if there
+        verb = "INSERT"
+        if con.execute("SELECT 1 FROM raw.ingest_files WHERE file_sha256 = ?", [sha256]).fetchall():
+            con.execute("DELETE FROM raw.ingest_files WHERE file_sha256 = ?", [sha256])
     con.execute(
-        f"INSERT OR REPLACE INTO raw.ingest_files ({_MANIFEST_COLUMNS}) "
+        f"{verb} INTO raw.ingest_files ({_MANIFEST_COLUMNS}) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             sha256,
@@ -180,7 +189,7 @@ def _write_manifest(
 
 
 def _next_seq(con: duckdb.DuckDBPyConnection) -> int:
-    return con.execute("SELECT nextval('raw.ingest_seq')").fetchall()[0][0]
+    return next_seqs(con, 1)[0]
 
 
 # ---- rejection -------------------------------------------------------------------------
@@ -205,19 +214,23 @@ def _reject(
     if not from_landing:
         archive.place_rejected(path, dest, move=False)
     with connect_writer(settings) as con:
-        _write_manifest(
-            con,
-            sha256=sha256,
-            seq=_next_seq(con) if seq is None else seq,
-            path=path,
-            size=size,
-            stored_at=dest,
-            file_format=_file_format(path.name),
-            encoding=None,
-            status="rejected",
-            reason=reason,
-            rows_loaded=0,
-            rows_quarantined=0,
+        drawn = _next_seq(con) if seq is None else seq
+        lake.retry_conflicts(
+            lambda: _write_manifest(
+                con,
+                sha256=sha256,
+                seq=drawn,
+                path=path,
+                size=size,
+                stored_at=dest,
+                file_format=_file_format(path.name),
+                encoding=None,
+                status="rejected",
+                reason=reason,
+                rows_loaded=0,
+                rows_quarantined=0,
+            ),
+            path.name,
         )
     crashpoint("ingest.rejected")
     if from_landing:
@@ -536,6 +549,20 @@ def _load(
     )
 
 
+def _read_and_load(
+    settings: Settings, offer: _Offer, encoding: str | None, progress: ProgressHook | None
+) -> tuple[FileResult | None, FileRead]:
+    """Read and load ``offer`` holding its file lock; a load whose commit lost a lake conflict
+    is read and loaded again (the read streams, so it cannot be replayed)."""
+
+    def attempt() -> tuple[FileResult | None, FileRead]:
+        read = _read(settings, offer.path, encoding)
+        return _load(settings, offer, read, progress), read
+
+    with file_lock(settings, offer.sha256):
+        return lake.retry_conflicts(attempt, offer.path.name)
+
+
 # ---- public API ------------------------------------------------------------------------
 
 
@@ -581,8 +608,7 @@ def ingest_file(
         seq=seq,
     )
     try:
-        read = _read(settings, path, encoding)
-        result = _load(settings, offer, read, progress)
+        result, read = _read_and_load(settings, offer, encoding, progress)
     except FileRejected as exc:
         drawn = exc.seq if isinstance(exc, _RejectedInTransaction) else seq
         return _reject(
@@ -640,10 +666,7 @@ def reserve_delivery_seqs(settings: Settings, count: int) -> list[int]:
     if count == 0:
         return []
     with connect_writer(settings) as con:
-        rows = con.execute(
-            "SELECT nextval('raw.ingest_seq') FROM range(?) ORDER BY 1", [count]
-        ).fetchall()
-    return [row[0] for row in rows]
+        return next_seqs(con, count)
 
 
 def ingest_paths(

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from sqmy_etl.config import Settings
 from sqmy_etl.ingest.model import TableKind
 from sqmy_etl.pii import redact_text
-from sqmy_etl.warehouse.db import WarehouseBusy
+from sqmy_etl.warehouse.db import WarehouseBusy, open_warehouse
 
 if TYPE_CHECKING:
     import duckdb
@@ -139,7 +139,7 @@ def _connect_reader(settings: Settings, wait_s: float) -> Iterator[duckdb.DuckDB
     deadline = time.monotonic() + wait_s
     while True:
         try:
-            con = duckdb.connect(str(settings.warehouse), read_only=True)
+            con = open_warehouse(settings, read_only=True)
             break
         except (duckdb.IOException, duckdb.ConnectionException) as exc:
             if "lock" not in str(exc).lower():
@@ -157,7 +157,7 @@ def _connect_reader(settings: Settings, wait_s: float) -> Iterator[duckdb.DuckDB
 
 
 def _query(settings: Settings, sql: str, params: list[Any], wait_s: float) -> list[dict[str, Any]]:
-    if not settings.warehouse.exists():
+    if not settings.is_lake and not settings.warehouse.exists():
         return []
     with _connect_reader(settings, wait_s) as con:
         cursor = con.execute(sql, params)

@@ -209,26 +209,31 @@ def notify_rejections(results: Iterable[Mapping[str, Any] | None]) -> dict[str, 
 def publish() -> dict[str, str]:
     """Swap the freshly built marts into ``published/``, then write the data-quality report.
 
-    The same two steps as ``sqmy transform``, so a deployment that only runs
-    Airflow gets the report under ``reports/quality/`` too. The report comes
-    after the swap: analysts are never held back by it.
+    The one transform function of ``sqmy transform`` (``transform_and_publish``),
+    minus the dbt build Cosmos ran: under the writer lock, so a concurrent CLI
+    publish cannot remove this one's files, and a deployment that only runs
+    Airflow gets the report under ``reports/quality/`` too.
     """
-    from sqmy_etl.quality.report import write_quality_report
-    from sqmy_etl.warehouse.publish import publish_marts
+    from sqmy_etl.transform.build import transform_and_publish
 
-    settings = Settings.from_env()
-    publish_marts(settings)
-    quality = write_quality_report(settings)
-    log.info("data-quality report: %s", quality)
-    return {"published": str(settings.published), "quality_report": str(quality)}
+    result = transform_and_publish(Settings.from_env(), build=False)
+    return {"published": str(result.published.path), "quality_report": str(result.quality_report)}
 
 
-def build_report(period: str) -> list[str]:
-    """Render the leadership report of ``period`` from the published marts; returns file paths."""
+def ingest_pool(settings: Settings, writer_pool: str) -> str:
+    """The pool of the ingest tasks: the one-slot writer pool for the embedded file, Airflow's
+    default pool in lake mode, where ingests commit side by side (the transform keeps the
+    writer pool)."""
+    return "default_pool" if settings.is_lake else writer_pool
+
+
+def build_report(period: str, kind: str = "work") -> list[str]:
+    """Render the report of ``period`` (work, tongbao or evaluation) from the published marts;
+    returns file paths."""
     from sqmy_etl.reports.build import build_report as build
 
     formats = [f.strip() for f in knobs.REPORT_FORMATS.get().split(",") if f.strip()]
-    return [str(p) for p in build(Settings.from_env(), period, formats)]
+    return [str(p) for p in build(Settings.from_env(), period, formats, kind=kind)]
 
 
 def mail_report(files: list[str]) -> int:
@@ -277,3 +282,40 @@ def quarantine_ageing(as_of: datetime) -> dict[str, dict[str, int]]:
     from sqmy_etl.orchestration.maintenance import quarantine_ageing as ageing
 
     return ageing(Settings.from_env(), as_of)
+
+
+def retrain_themes(as_of: datetime) -> dict[str, Any]:
+    """Retrain the theme model once a month (the run whose interval ends on the 1st); the
+    previous one stays when the new one scores worse or there are too few labelled
+    submissions (both logged, neither fails the run)."""
+    from sqmy_etl.themes.retrain import is_retrain_day, retrain
+    from sqmy_etl.themes.train import TooFewLabels
+
+    if not is_retrain_day(as_of):
+        log.info("主题模型每月 1 日重新训练，今天不训练")
+        return {"version": None, "promoted": False}
+    try:
+        outcome = retrain(Settings.from_env())
+    except TooFewLabels as exc:
+        log.warning("主题模型未重新训练：%s", exc)
+        return {"version": None, "promoted": False}
+    if not outcome.promoted:
+        log.warning("%s", outcome.message)
+    return {
+        "version": outcome.version,
+        "promoted": outcome.promoted,
+        "macro_f1_l1": outcome.metrics["macro_f1_l1"],
+        "macro_f1_l2": outcome.metrics["macro_f1_l2"],
+    }
+
+
+def refresh_themes() -> dict[str, int]:
+    """Theme suggestions and hot-topic members for the dbt build that follows (CONTRACT §6);
+    without a usable model the suggestions are skipped with a warning, the run goes on."""
+    from sqmy_etl.themes.suggest import refresh_warehouse
+    from sqmy_etl.warehouse.db import writer_lock
+
+    settings = Settings.from_env()
+    with writer_lock(settings):
+        result = refresh_warehouse(settings)
+    return {"suggestions": result.suggestions, "hot_topics": result.hot_topics}

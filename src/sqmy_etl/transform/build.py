@@ -3,8 +3,10 @@
 ``dbt build`` writes the working warehouse and runs every test; only when
 every node passed are the marts copied to ``published/``. A failed test
 raises ``TransformFailed`` naming the node and leaves ``published/`` as it
-was. dbt is imported inside the functions: ``import dbt`` costs seconds and
-the CLI and Airflow DAG files import this module at start.
+was. ``transform_and_publish`` is the one function for build → publish →
+quality report that the CLI, the tests and the Airflow DAG all call. dbt is
+imported inside the functions: ``import dbt`` costs seconds and the CLI and
+Airflow DAG files import this module at start.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqmy_etl.config import Settings
-from sqmy_etl.warehouse.db import crashpoint, ensure_raw_schema, writer_lock
+from sqmy_etl.warehouse.db import crashpoint, ensure_raw_schema, open_warehouse, writer_lock
 from sqmy_etl.warehouse.publish import PublishResult, publish_marts
 
 if TYPE_CHECKING:
@@ -31,6 +33,7 @@ WAREHOUSE_ENV = "SQMY_WAREHOUSE_PATH"
 # The profile and target of dbt/profiles.yml that Cosmos names on every Airflow run.
 DBT_PROFILE = "sqmy"
 DBT_TARGET = "dev"
+LAKE_TARGET = "lake"  # the same project on DuckLake (SQMY_WAREHOUSE=ducklake)
 _FAILED = {"error", "fail", "runtime error"}
 
 
@@ -48,6 +51,7 @@ class TransformResult:
     nodes_run: int
     dbt_seconds: float
     published: PublishResult
+    quality_report: Path | None = None
 
 
 def dbt_target_dir(settings: Settings) -> Path:
@@ -55,18 +59,40 @@ def dbt_target_dir(settings: Settings) -> Path:
     return settings.home / "dbt" / "target"
 
 
+def dbt_target(settings: Settings) -> str:
+    """The profiles.yml target of this engine."""
+    return LAKE_TARGET if settings.is_lake else DBT_TARGET
+
+
+def dbt_env(settings: Settings) -> dict[str, str]:
+    """The variables profiles.yml reads: this home's warehouse file, or the lake's catalog,
+    data folder and offline extension directory."""
+    env = {WAREHOUSE_ENV: str(settings.warehouse)}
+    if settings.is_lake:
+        from sqmy_etl.warehouse import lake
+
+        env |= {
+            "SQMY_LAKE_CATALOG": settings.lake_catalog,
+            "SQMY_LAKE_DATA": lake.data_path(settings),
+            "SQMY_DUCKDB_EXTENSIONS": str(lake.extension_dir(settings)),
+        }
+    return env
+
+
 @contextmanager
 def _warehouse_env(settings: Settings) -> Iterator[None]:
     """Point profiles.yml at this home's warehouse for the duration of one dbt call."""
-    previous = os.environ.get(WAREHOUSE_ENV)
-    os.environ[WAREHOUSE_ENV] = str(settings.warehouse)
+    wanted = dbt_env(settings)
+    previous = {name: os.environ.get(name) for name in wanted}
+    os.environ.update(wanted)
     try:
         yield
     finally:
-        if previous is None:
-            os.environ.pop(WAREHOUSE_ENV, None)
-        else:
-            os.environ[WAREHOUSE_ENV] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _log_dbt_event(event: Any) -> None:
@@ -93,8 +119,10 @@ def invoke_dbt(
     log_dir = log_dir or settings.logs / "dbt"
     target.mkdir(parents=True, exist_ok=True)
     log_dir.mkdir(parents=True, exist_ok=True)
+    target_args = [] if "--target" in args else ["--target", dbt_target(settings)]
     full_args = [
         *args,
+        *target_args,
         "--project-dir",
         str(settings.dbt_dir),
         "--profiles-dir",
@@ -128,9 +156,7 @@ def _require_success(result: dbtRunnerResult) -> None:
 
 def _ensure_raw(settings: Settings) -> None:
     """The sources must exist even before the first ingest, or dbt cannot build."""
-    import duckdb
-
-    con = duckdb.connect(str(settings.warehouse))
+    con = open_warehouse(settings)
     try:
         ensure_raw_schema(con)
     finally:
@@ -138,10 +164,19 @@ def _ensure_raw(settings: Settings) -> None:
 
 
 def run_transform(settings: Settings) -> TransformResult:
-    """``dbt build`` under the writer lock; publish the marts only if every node passed."""
+    """``dbt build`` under the writer lock; publish the marts only if every node passed.
+
+    The office's reference files (units, scoring rules) are checked first: a
+    wrong one raises ``ReferenceFileError`` (a ``TransformFailed``) before dbt runs.
+    """
+    from sqmy_etl.reference_overrides import check_reference_files
+    from sqmy_etl.themes.suggest import refresh_warehouse
+
     settings.ensure_dirs()
+    check_reference_files(settings)
     with writer_lock(settings):
         _ensure_raw(settings)
+        refresh_warehouse(settings)  # theme suggestions and hot topics (CONTRACT §6)
         started = time.perf_counter()
         result = invoke_dbt(settings, ["build"])
         elapsed = time.perf_counter() - started
@@ -150,6 +185,27 @@ def run_transform(settings: Settings) -> TransformResult:
     nodes = len(getattr(result.result, "results", None) or [])
     log.info("dbt build: %d nodes passed in %.1fs", nodes, elapsed)
     return TransformResult(nodes_run=nodes, dbt_seconds=elapsed, published=published)
+
+
+def transform_and_publish(settings: Settings, *, build: bool = True) -> TransformResult:
+    """Build → publish → data-quality report: the one transform of the CLI, tests and DAG.
+
+    ``build=False`` is the Airflow ``publish`` task, whose dbt build ran in
+    Cosmos: it still publishes under the writer lock, so a concurrent
+    ``sqmy transform`` can never remove its files half-way. The report comes
+    after the swap (it takes the lock itself): analysts are never held back by it.
+    """
+    from sqmy_etl.quality.report import write_quality_report
+
+    if build:
+        result = run_transform(settings)
+    else:
+        settings.ensure_dirs()
+        with writer_lock(settings):
+            result = TransformResult(0, 0.0, publish_marts(settings))
+    quality = write_quality_report(settings)
+    log.info("data-quality report: %s", quality)
+    return TransformResult(result.nodes_run, result.dbt_seconds, result.published, quality)
 
 
 def generate_docs(settings: Settings) -> Path:

@@ -126,7 +126,20 @@ def _is_valid(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
         f"SELECT column_name, data_type FROM duckdb_columns() WHERE {where} ORDER BY column_index",
         [schema, table],
     ).fetchall()
-    return columns == list(COLUMNS.items()) and not _broken_rows(con, _qualified(schema, table))
+    return columns == list(_columns(con).items()) and not _broken_rows(
+        con, _qualified(schema, table)
+    )
+
+
+def _columns(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """``COLUMNS`` as this database stores them: DuckLake has no fixed-size arrays, so there
+    a signature is a list (always of ``NUM_PERM`` values)."""
+    kind = con.execute(
+        "SELECT type FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchall()
+    if kind != [("ducklake",)]:
+        return COLUMNS
+    return COLUMNS | {"signature": "UINTEGER[]"}
 
 
 def _qualified(schema: str, table: str) -> str:
@@ -168,7 +181,7 @@ def _broken_rows(con: duckdb.DuckDBPyConnection, cache: str) -> int:
 
 def _rebuild(con: duckdb.DuckDBPyConnection, cache: str) -> None:
     """Replace the cache with one full search over every submission."""
-    columns = ", ".join(f"{name} {kind}" for name, kind in COLUMNS.items())
+    columns = ", ".join(f"{name} {kind}" for name, kind in _columns(con).items())
     con.execute(f"CREATE OR REPLACE TABLE {cache} ({columns})")
     ids, texts = _earliest_first(con, "WHERE content <> ''")
     sketches, pairs, scores = nd.search(texts)

@@ -1,19 +1,22 @@
-"""Access to the working warehouse under one writer at a time.
+"""Access to the working warehouse: the embedded DuckDB file or the DuckLake.
 
 DuckDB allows one read-write process per file. Every writer (CLI, Airflow
 task, test) takes an exclusive file lock beside the database first, so a
 second writer waits with a clear "warehouse busy" message instead of failing
-with DuckDB's lock traceback.
+with DuckDB's lock traceback. In lake mode (``warehouse.lake``) writers commit
+side by side; only transforms (``writer_lock``) and the loads of one file
+(``file_lock``) take turns, on PostgreSQL advisory locks.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -34,9 +37,32 @@ class WarehouseBusy(RuntimeError):
     """Another process held the writer lock for longer than we may wait."""
 
 
+def writer_lock(settings: Settings) -> contextlib.AbstractContextManager[None]:
+    """Hold the writer lock for the block: the file lock of the embedded warehouse, or in
+    lake mode the advisory lock that serialises transforms (ingests do not take it)."""
+    if settings.is_lake:
+        from sqmy_etl.warehouse import lake
+
+        return lake.advisory_lock(settings, "transform", WarehouseBusy)
+    return embedded_writer_lock(settings)
+
+
+def file_lock(settings: Settings, sha256: str) -> contextlib.AbstractContextManager[None]:
+    """Serialise the loads of one file (by content) so each is loaded exactly once.
+
+    The embedded warehouse has one writer anyway; in the lake two workers
+    offered the same bytes would both append (DuckLake appends never conflict).
+    """
+    if settings.is_lake:
+        from sqmy_etl.warehouse import lake
+
+        return lake.advisory_lock(settings, f"file:{sha256}", WarehouseBusy)
+    return nullcontext()
+
+
 @contextmanager
-def writer_lock(settings: Settings) -> Iterator[None]:
-    """Hold the single-writer lock of the warehouse for the duration of the block."""
+def embedded_writer_lock(settings: Settings) -> Iterator[None]:
+    """The exclusive file lock beside the embedded warehouse."""
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(settings.warehouse) + ".lock")
     try:
@@ -60,17 +86,45 @@ def writer_lock(settings: Settings) -> Iterator[None]:
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the raw tables if absent; safe on every connect."""
+    from sqmy_etl.warehouse import lake
+
+    if lake.is_lake(con):
+        lake.ensure_raw_schema(con)
+        return
     ddl = resources.files("sqmy_etl.warehouse").joinpath("raw_schema.sql").read_text("utf-8")
     con.execute(ddl)
 
 
-@contextmanager
-def connect_writer(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the warehouse read-write under the writer lock, with the raw schema in place."""
+def next_seqs(con: duckdb.DuckDBPyConnection, count: int) -> list[int]:
+    """``count`` fresh, ascending places in the delivery order (never given back)."""
+    from sqmy_etl.warehouse import lake
+
+    if lake.is_lake(con):
+        return lake.next_seqs(con, count)
+    rows = con.execute(
+        "SELECT nextval('raw.ingest_seq') FROM range(?) ORDER BY 1", [count]
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def open_warehouse(settings: Settings, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection to the working warehouse of either engine, with no lock taken."""
     import duckdb
 
-    with writer_lock(settings):
-        con = duckdb.connect(str(settings.warehouse))
+    if settings.is_lake:
+        from sqmy_etl.warehouse import lake
+
+        return lake.connect(settings, read_only=read_only)
+    return duckdb.connect(str(settings.warehouse), read_only=read_only)
+
+
+@contextmanager
+def connect_writer(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse read-write with the raw schema in place: under the writer lock for
+    the embedded file, side by side with other writers in lake mode."""
+    lock = nullcontext() if settings.is_lake else embedded_writer_lock(settings)
+    with lock:
+        con = open_warehouse(settings)
         try:
             ensure_raw_schema(con)
             yield con

@@ -68,7 +68,7 @@ CREATE TABLE IF NOT EXISTS raw.feedback (
     issue_no_raw       VARCHAR NOT NULL,
     issue_year         INTEGER,              -- NULL when the number carried no year
     issue_seq          INTEGER NOT NULL,
-    feedback_type      VARCHAR NOT NULL,     -- 批示 | 采用
+    feedback_type      VARCHAR NOT NULL,     -- 批示 | 采用 | 报送 | 办理反馈
     level              VARCHAR,
     post               VARCHAR,
     feedback_date      DATE NOT NULL,
@@ -131,3 +131,41 @@ ALTER TABLE raw.issues ADD COLUMN IF NOT EXISTS source_sheet_no INTEGER DEFAULT 
 ALTER TABLE raw.feedback ADD COLUMN IF NOT EXISTS source_sheet_no INTEGER DEFAULT 0;
 ALTER TABLE raw.ingest_files ADD COLUMN IF NOT EXISTS data_rows BIGINT;
 ALTER TABLE raw.ingest_files ADD COLUMN IF NOT EXISTS table_kinds VARCHAR;
+-- CONTRACT §5 lifecycle: 采用方式 (单篇采用 | 综合采用 | 转送), the adopting / receiving /
+-- handling body as written, 办理状态 (已办结 | 办理中); an issue's 编发形式 (单篇 | 综合)
+ALTER TABLE raw.feedback ADD COLUMN IF NOT EXISTS channel VARCHAR;
+ALTER TABLE raw.feedback ADD COLUMN IF NOT EXISTS body VARCHAR;
+ALTER TABLE raw.feedback ADD COLUMN IF NOT EXISTS status VARCHAR;
+ALTER TABLE raw.issues ADD COLUMN IF NOT EXISTS issue_form VARCHAR;
+-- CONTRACT §6 themes. A review sheet (稿件编号 + 确认主题) is a delivery like any ledger:
+-- append-only, its confirmed theme already mapped (unknown themes are quarantined); a
+-- row left blank is kept (the clerk saw it) but sets nothing.
+CREATE TABLE IF NOT EXISTS raw.theme_reviews (
+    ingest_file_sha256 VARCHAR NOT NULL,
+    ingest_seq         BIGINT NOT NULL,
+    source_sheet       VARCHAR NOT NULL,
+    source_sheet_no    INTEGER NOT NULL,
+    source_row         BIGINT NOT NULL,
+    submission_id      VARCHAR NOT NULL,
+    confirmed_theme    VARCHAR,              -- as written; NULL: the clerk left it blank
+    theme_l1           VARCHAR,              -- mapped; NULL when left blank
+    theme_l2           VARCHAR
+);
+-- Derived from raw.submissions by sqmy_etl.themes before every dbt build and replaced
+-- whole (a cache of the current model's output, not a delivery): suggestions for untagged
+-- submissions, and the members of each hot topic (dbt counts them).
+CREATE TABLE IF NOT EXISTS raw.theme_suggestions (
+    submission_id      VARCHAR NOT NULL,
+    suggested_l1       VARCHAR NOT NULL,
+    suggested_l2       VARCHAR,
+    confidence         DOUBLE NOT NULL,
+    model_version      VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS raw.hot_topic_members (
+    period_type        VARCHAR NOT NULL,     -- year | quarter | month
+    period_label       VARCHAR NOT NULL,
+    topic_id           VARCHAR NOT NULL,
+    label              VARCHAR NOT NULL,     -- the representative title
+    submission_id      VARCHAR NOT NULL
+);
+ALTER TABLE raw.theme_reviews ADD COLUMN IF NOT EXISTS extra_json VARCHAR;
