@@ -80,6 +80,7 @@ def test_array_yields_submissions_issues_and_feedback(tmp_path: Path) -> None:
             "post": "自治区政府副主席",
             "feedback_date": "2021-04-20",
             "summary": "请研究",
+            **dict.fromkeys(("channel", "body", "status")),  # CONTRACT §5, absent here
         },
         {
             "issue_no": "2021年第37期",
@@ -88,6 +89,7 @@ def test_array_yields_submissions_issues_and_feedback(tmp_path: Path) -> None:
             "post": None,
             "feedback_date": "2021-05-01",
             "summary": None,
+            **dict.fromkeys(("channel", "body", "status")),
         },
     ]
 

@@ -45,6 +45,7 @@ SYNONYMS = {
     "post": ["批示领导职务", "领导职务", "职务", "post"],
     "feedback_date": ["批示日期", "采用日期", "反馈日期", "日期", "date"],
     "summary": ["批示内容", "批示摘要", "内容", "summary"],
+    "channel": ["采用方式", "采用形式", "方式", "channel"],
 }
 # the two required columns of each table kind, in the order CONTRACT §1 tries them
 KINDS = {
@@ -59,10 +60,15 @@ FIELDS = {
     "issues": ["issue_no", "published_date", "issue_title", "issue_theme",
                "source_submissions", "received_date", "level", "post", "feedback_date",
                "summary"],
-    "feedback": ["issue_no", "feedback_type", "level", "post", "feedback_date", "summary"],
+    "feedback": ["issue_no", "feedback_type", "level", "post", "feedback_date", "summary",
+                 "channel"],
 }  # fmt: skip
 ISSUE_NO = re.compile(r"^(\d{4}年)?第?\d+期?(\(总第\d+期\))?$")
 FEEDBACK_TYPES = (None, "", "批示", "采用", "采纳", "录用")
+# CONTRACT §5 lifecycle types and their synonyms
+FEEDBACK_TYPES += ("报送", "上报", "报送上级", "呈报", "办理反馈", "反馈", "办理情况", "部门回复")
+# CONTRACT §5 采用方式 as the generator writes them
+CHANNELS = (None, "", "单篇采用", "综合采用", "转送")
 TOTALS = ("小计", "合计", "总计")
 FOOTERS = ("填表人", "审核人", "制表人", "备注")
 DATE_FORMS = (
@@ -132,6 +138,8 @@ def classify(kind: str, row: dict[str, Any]) -> str | None:
         return "date_out_of_range"
     if kind == "feedback" and row.get("feedback_type") not in FEEDBACK_TYPES:
         return "invalid_feedback_type"
+    if kind == "feedback" and row.get("channel") not in CHANNELS:
+        return "invalid_channel"
     return None
 
 
@@ -306,6 +314,7 @@ def test_quarantine_lists_exactly_the_bad_rows(messy: Messy) -> None:
         "invalid_date",
         "date_out_of_range",
         "invalid_feedback_type",
+        "invalid_channel",
     }
 
 

@@ -65,12 +65,13 @@ def test_engines_agree_on_the_messy_ledgers(
     messy_frames: list[tuple[str, pd.DataFrame]],
 ) -> None:
     """Same failing rows, rules and reasons; two ingest days put many dates in the future."""
-    assert {kind for kind, _ in messy_frames} == set(KINDS)
+    # theme review sheets are no ledger the generator writes (test_validate covers their suite)
+    assert {kind for kind, _ in messy_frames} == set(KINDS) - {"theme_reviews"}
     rules: set[str] = set()
     for ingest_day in (INGEST_DAY, date(2021, 6, 30)):
         for kind, frame in messy_frames:
             rules.update(_both_engines_agree(kind, frame, ingest_day)["rule"])
-    assert rules == set(SUITE_RULES)  # every rule was exercised
+    assert rules == set(SUITE_RULES) - {"unknown_theme"}  # every ledger rule was exercised
 
 
 # ---- generated frames --------------------------------------------------------------------

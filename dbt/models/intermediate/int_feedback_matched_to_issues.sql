@@ -79,9 +79,13 @@ final as (
         feedback.level_as_written,
         feedback.level,
         feedback.level_rank,
+        feedback.channel,
+        feedback.status_as_written,
+        feedback.status,
 
         -- text
         feedback.post,
+        feedback.body,
 
         matches.issue_id is null as is_orphan
 

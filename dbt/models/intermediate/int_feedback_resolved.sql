@@ -189,6 +189,9 @@ resolved as (
             grouped.post
             order by length(grouped.post) desc, grouped.post asc
         ) filter (where grouped.post is not null) as post,
+        arg_max(grouped.channel, grouped.last_ingest_seq) as channel,
+        arg_max(grouped.body, grouped.last_ingest_seq) as body,
+        arg_max(grouped.status, grouped.last_ingest_seq) as status,
         sum(grouped.delivery_count) as delivery_count,
         min(grouped.first_ingest_seq) as first_ingest_seq,
         list(grouped.variant_id order by grouped.variant_id) as variant_ids
@@ -206,7 +209,10 @@ final as (
             resolved.feedback_type,
             coalesce(resolved.level_as_written, ''),
             coalesce(resolved.post, ''),
-            cast(resolved.feedback_date as varchar)
+            cast(resolved.feedback_date as varchar),
+            -- two adoptions of one day by two bodies are two events; NULL is
+            -- skipped, so ids of feedback without a body are as they were
+            resolved.body
         )), 16) as feedback_id,
         resolved.issue_id,
         resolved.feedback_type,
@@ -215,6 +221,9 @@ final as (
         resolved.level_rank,
         resolved.post,
         resolved.feedback_date,
+        resolved.channel,
+        resolved.body,
+        resolved.status,
         resolved.delivery_count,
         resolved.first_ingest_seq,
         resolved.variant_ids,

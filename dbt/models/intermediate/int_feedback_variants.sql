@@ -50,9 +50,15 @@ variants as (
             split.post order by length(split.post) desc, split.post asc
         ) as post,
 
+        -- lifecycle details: the latest delivery that gives one
+        arg_max(split.channel, split.ingest_seq) as channel,
+        arg_max(split.body, split.ingest_seq) as body,
+        arg_max(split.status, split.ingest_seq) as status,
+
         -- deliveries
         count(*) as delivery_count,
         min(split.ingest_seq) as first_ingest_seq,
+        max(split.ingest_seq) as last_ingest_seq,
         string_agg(
             distinct split.original_name, '、' order by split.original_name
         ) as file_names

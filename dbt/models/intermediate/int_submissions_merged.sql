@@ -40,6 +40,9 @@ merged as (
             as mapped_theme_l1,
         {{ latest_where_written('theme_l2', 'theme_as_written') }}
             as theme_l2,
+        {{ latest_non_null('unit_as_written') }} as unit_as_written,
+        {{ latest_where_written('unit_name', 'unit_as_written') }}
+            as mapped_unit_name,
         count(*) as version_count
     from versioned
     group by versioned.submission_key
@@ -79,6 +82,14 @@ final as (
             merged.theme_as_written is not null
             and merged.mapped_theme_l1 is null
         ) as is_theme_unknown,
+
+        -- units: the roster's name; an unrostered unit keeps its spelling
+        merged.unit_as_written,
+        coalesce(merged.mapped_unit_name, merged.unit_as_written) as unit_name,
+        (
+            merged.unit_as_written is not null
+            and merged.mapped_unit_name is null
+        ) as is_unit_unknown,
 
         -- personal data, hashed at ingest
         merged.submitter_hash,

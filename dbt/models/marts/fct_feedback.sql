@@ -14,7 +14,10 @@ final as (
         feedback.feedback_type,
         feedback.level,
         feedback.post,
-        feedback.feedback_date
+        feedback.feedback_date,
+        feedback.channel,
+        feedback.body,
+        feedback.status
     from feedback
     order by feedback.feedback_date, feedback.issue_id, feedback.feedback_id
 

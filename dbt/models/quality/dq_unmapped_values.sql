@@ -18,6 +18,12 @@ feedback as (
 
 ),
 
+issue_versions as (
+
+    select * from {{ ref('stg_raw__issues') }}
+
+),
+
 unmapped as (
 
     select
@@ -53,6 +59,47 @@ unmapped as (
         'NULL' as mapped_to
     from feedback
     where feedback.level_as_written is not null and feedback.level is null
+
+    union all
+
+    select
+        'unit' as field_name,
+        submissions.unit_as_written as value_as_written,
+        '未登记单位' as mapped_to
+    from submissions
+    where submissions.is_unit_unknown
+
+    union all
+
+    select
+        'feedback_body' as field_name,
+        feedback.body as value_as_written,
+        'NULL' as mapped_to
+    from feedback
+    where
+        feedback.body is not null
+        and feedback.level_as_written is null
+        and feedback.level is null
+
+    union all
+
+    select
+        'feedback_status' as field_name,
+        feedback.status_as_written as value_as_written,
+        'NULL' as mapped_to
+    from feedback
+    where feedback.status_as_written is not null and feedback.status is null
+
+    union all
+
+    select
+        'issue_form' as field_name,
+        issue_versions.issue_form_as_written as value_as_written,
+        '按来源稿件数' as mapped_to
+    from issue_versions
+    where
+        issue_versions.issue_form_as_written is not null
+        and issue_versions.issue_form is null
 
 ),
 

@@ -47,7 +47,14 @@ renamed as (
         -- a written 未分类 means "no category": the sources vote
         nullif(source.issue_theme, '未分类') as theme_as_written,
         theme_names.theme_l1,
-        theme_names.theme_l2
+        theme_names.theme_l2,
+
+        -- 编发形式 (单篇 | 综合) when the ledger says it; other wording is
+        -- kept as written and listed in the data-quality report
+        source.issue_form as issue_form_as_written,
+        case
+            when source.issue_form in ('单篇', '综合') then source.issue_form
+        end as issue_form
 
     from source
     inner join deliveries

@@ -24,6 +24,12 @@ theme_names as (
 
 ),
 
+unit_names as (
+
+    select * from {{ ref('stg_reference__unit_names') }}
+
+),
+
 renamed as (
 
     select
@@ -60,6 +66,10 @@ renamed as (
         theme_names.theme_l1,
         theme_names.theme_l2,
 
+        -- units (报送单位: an organisation, not personal data)
+        source.unit as unit_as_written,
+        unit_names.unit_name,
+
         -- personal data, hashed at ingest
         source.submitter_hash
 
@@ -70,6 +80,8 @@ renamed as (
         on source.region = region_names.written_name
     left join theme_names
         on source.theme = theme_names.written_name
+    left join unit_names
+        on source.unit = unit_names.written_name
     where not deliveries.is_withdrawn
 
 )

@@ -62,6 +62,7 @@ RAW_COLUMNS: dict[TableKind, tuple[str, ...]] = {
         "issue_title",
         "issue_theme",
         "source_submissions",
+        "issue_form",
         "extra_json",
     ),
     "feedback": (
@@ -76,6 +77,19 @@ RAW_COLUMNS: dict[TableKind, tuple[str, ...]] = {
         "post",
         "feedback_date",
         "summary",
+        "channel",
+        "body",
+        "status",
+        "extra_json",
+    ),
+    "theme_reviews": (
+        "source_sheet",
+        "source_sheet_no",
+        "source_row",
+        "submission_id",
+        "confirmed_theme",
+        "theme_l1",
+        "theme_l2",
         "extra_json",
     ),
 }
@@ -296,19 +310,29 @@ def _dates(cells: np.ndarray, table: SourceTable) -> tuple[np.ndarray, ...]:
     return _parsed(cells, partial(values.parse_date, date1904=table.date1904))
 
 
-def _feedback_type(cell: Cell) -> str | None:
-    """The canonical type; an unknown word is kept as written so the in-set rule quarantines it."""
-    try:
-        return values.parse_feedback_type(cell)
-    except ValueError:
-        return values.normalise_text(cell)
+def _kept_if_unknown(parse: Callable[[Cell], str | None]) -> Callable[[Cell], str | None]:
+    """``parse`` of a categorical cell; an unknown word is kept as written so the suite's
+    in-set rule quarantines the row with a reason listing the accepted values."""
+
+    def read(cell: Cell) -> str | None:
+        try:
+            return parse(cell)
+        except ValueError:
+            return values.normalise_text(cell)
+
+    return read
 
 
-def _feedback_types(cells: np.ndarray) -> np.ndarray:
-    """Types per row; a blank or absent 类型 means 批示 (CONTRACT.md §1)."""
+def _feedback_types(cells: np.ndarray, channels: np.ndarray, statuses: np.ndarray) -> np.ndarray:
+    """Types per row. A blank or absent 类型 means 批示 (CONTRACT.md §1), except on a row
+    that says how it was adopted (采用方式 → 采用) or how far it was handled (办理状态 →
+    办理反馈): neither is a thing a 批示 has, so the row tells its own type."""
     import pandas as pd
 
-    types = _per_distinct(cells, _feedback_type)
+    types = _per_distinct(cells, _kept_if_unknown(values.parse_feedback_type))
+    blank = pd.isna(types)
+    types[blank & pd.notna(channels)] = values.FEEDBACK_ADOPTION
+    types[blank & pd.isna(channels) & pd.notna(statuses)] = values.FEEDBACK_RESPONSE
     types[pd.isna(types)] = values.FEEDBACK_INSTRUCTION
     return types
 
@@ -372,6 +396,7 @@ def _issues(table: SourceTable, cols: _Columns, key: bytes) -> dict[str, Any]:
         "issue_title": _free_texts(cols["issue_title"]),
         "issue_theme": _labels(cols["issue_theme"]),
         "source_submissions": _per_distinct(cols["source_submissions"], _source_ids),
+        "issue_form": _per_distinct(cols["issue_form"], _kept_if_unknown(values.parse_issue_form)),
         "_issue_no_error": issue["error"],
         "_published_date_text": date_text,
         "_published_date_error": date_error,
@@ -384,22 +409,45 @@ def _feedback(table: SourceTable, cols: _Columns, key: bytes) -> dict[str, Any]:
     date_text, given, date_error = _dates(cols["feedback_date"], table)
     _, published, _ = _dates(cols["published_date"], table)
     issue = _issue_numbers(cols["issue_no"], published, year_from_date=True)
+    channel = _per_distinct(cols["channel"], _kept_if_unknown(values.parse_channel))
+    status = _per_distinct(cols["status"], _kept_if_unknown(values.parse_status))
     return {
         "issue_no_raw": issue["text"],
         "issue_year": issue["year"],
         "issue_seq": issue["seq"],
-        "feedback_type": _feedback_types(cols["feedback_type"]),
+        "feedback_type": _feedback_types(cols["feedback_type"], channel, status),
         "level": _labels(cols["level"]),
         "post": _labels(cols["post"]),
         "feedback_date": given,
         "summary": _free_texts(cols["summary"]),
+        "channel": channel,
+        "body": _labels(cols["body"]),
+        "status": status,
         "_issue_no_error": issue["error"],
         "_feedback_date_text": date_text,
         "_feedback_date_error": date_error,
     }
 
 
-_BUILDERS = {"submissions": _submissions, "issues": _issues, "feedback": _feedback}
+def _theme_reviews(table: SourceTable, cols: _Columns, key: bytes) -> dict[str, Any]:
+    """A filled theme review sheet (CONTRACT §6): the confirmed theme, mapped here (see
+    ``themes.review``); ``_theme_error`` marks a theme no taxonomy name or alias matches."""
+    from sqmy_etl.themes.review import confirmed_columns
+
+    written = _labels(cols["confirmed_theme"])
+    return {
+        "submission_id": _texts(cols["submission_id"], unique=True),
+        "confirmed_theme": written,
+        **confirmed_columns(written),
+    }
+
+
+_BUILDERS = {
+    "submissions": _submissions,
+    "issues": _issues,
+    "feedback": _feedback,
+    "theme_reviews": _theme_reviews,
+}
 _INTEGER_COLUMNS = ("source_sheet_no", "source_row", "issue_year", "issue_seq")
 
 

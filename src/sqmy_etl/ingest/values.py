@@ -20,12 +20,57 @@ from sqmy_etl.ingest.model import Cell
 
 FEEDBACK_INSTRUCTION = "批示"
 FEEDBACK_ADOPTION = "采用"
-# what offices write in 类型 for an adoption (CONTRACT §1 "Feedback type")
+FEEDBACK_SENT_UP = "报送"
+FEEDBACK_RESPONSE = "办理反馈"
+# what offices write in 类型 (CONTRACT §1 "Feedback type", §5 "Lifecycle events")
 _FEEDBACK_TYPES = {
     FEEDBACK_INSTRUCTION: FEEDBACK_INSTRUCTION,
     FEEDBACK_ADOPTION: FEEDBACK_ADOPTION,
     "采纳": FEEDBACK_ADOPTION,
     "录用": FEEDBACK_ADOPTION,
+    FEEDBACK_SENT_UP: FEEDBACK_SENT_UP,
+    "上报": FEEDBACK_SENT_UP,
+    "报送上级": FEEDBACK_SENT_UP,
+    "呈报": FEEDBACK_SENT_UP,
+    FEEDBACK_RESPONSE: FEEDBACK_RESPONSE,
+    "反馈": FEEDBACK_RESPONSE,
+    "办理情况": FEEDBACK_RESPONSE,
+    "部门回复": FEEDBACK_RESPONSE,
+}
+FEEDBACK_TYPES: tuple[str, ...] = tuple(dict.fromkeys(_FEEDBACK_TYPES.values()))
+# 采用方式 (CONTRACT §5): how a higher body adopted an issue
+_CHANNELS = {
+    "单篇采用": "单篇采用",
+    "单篇": "单篇采用",
+    "单独采用": "单篇采用",
+    "全文采用": "单篇采用",
+    "综合采用": "综合采用",
+    "综合": "综合采用",
+    "合并采用": "综合采用",
+    "转送": "转送",
+    "原稿转送": "转送",
+    "转报": "转送",
+}
+# 办理状态 (CONTRACT §5): whether the department has finished
+_STATUSES = {
+    "已办结": "已办结",
+    "办结": "已办结",
+    "已完成": "已办结",
+    "完成": "已办结",
+    "办理中": "办理中",
+    "正在办理": "办理中",
+    "在办": "办理中",
+    "未办结": "办理中",
+}
+# 编发形式 of an issue: one source edited alone (单篇) or several merged (综合)
+_ISSUE_FORMS_WRITTEN = {
+    "单篇": "单篇",
+    "单篇编发": "单篇",
+    "单篇刊发": "单篇",
+    "综合": "综合",
+    "综合编发": "综合",
+    "综合刊发": "综合",
+    "汇总": "综合",
 }
 # 未采用, 不予采用, 无批示: a type that says it did not happen is no feedback at all
 _NEGATIONS = ("未", "不", "无", "没", "非", "拟")
@@ -314,14 +359,21 @@ def issue_id(year: int, seq: int) -> str:
     return f"{year}-{seq:03d}"
 
 
-def parse_feedback_type(value: Cell) -> str:
-    """批示 (also for a blank or absent type) or 采用 (written 采用, 采纳 or 录用).
+def _accepted(mapping: dict[str, str]) -> str:
+    """The canonical values of ``mapping`` for an error message: ``“单篇采用”“综合采用”“转送”``."""
+    return "".join(f"“{value}”" for value in dict.fromkeys(mapping.values()))
 
-    An office's wording that names exactly one of them is read as it
-    (``领导批示``, ``批示件``, ``全国政协采用``, ``综合采用``), unless it says the
-    thing did not happen (``未采用``, ``不予采用``). Anything else raises
-    ``ValueError``: a row of an unknown type is held back rather than
-    counted as a 批示, which would inflate the 批示率.
+
+def parse_feedback_type(value: Cell) -> str:
+    """批示 (also for a blank or absent type), 采用, 报送 or 办理反馈, from the office's wording.
+
+    Each type has its synonyms (采纳 / 录用 → 采用; 上报 / 报送上级 / 呈报 →
+    报送; 反馈 / 办理情况 / 部门回复 → 办理反馈). Wording that names exactly
+    one of them is read as it (``领导批示``, ``批示件``, ``全国政协采用``,
+    ``综合采用``), unless it says the thing did not happen (``未采用``,
+    ``不予采用``). Anything else raises ``ValueError``: a row of an unknown
+    type is held back rather than counted as a 批示, which would inflate the
+    批示率.
     """
     text = normalise_text(value)
     if text is None:
@@ -333,9 +385,43 @@ def parse_feedback_type(value: Cell) -> str:
         # 领导批示, 批示件, 全国政协采用, 单篇采用: one type named inside the office's wording
         return named.pop()
     raise ValueError(
-        f"未知的反馈类型，请填写“批示”或“采用”（采纳、录用亦可）"
-        f" / feedback type must be 批示 or 采用: {value!r}"
+        f"未知的反馈类型，请填写{_accepted(_FEEDBACK_TYPES)}之一（空白视为批示）"
+        f" / feedback type must be one of {', '.join(FEEDBACK_TYPES)}: {value!r}"
     )
+
+
+def _lookup_word(value: Cell, mapping: dict[str, str], what: str, field: str) -> str | None:
+    """A short categorical cell → its canonical value; blank → None; unknown → ValueError.
+
+    Spaces inside are ignored (``单篇 采用``) and a trailing note in brackets
+    is not (``综合采用（部分）`` is unknown): a value that only almost names a
+    category is held back, not guessed.
+    """
+    text = normalise_text(value)
+    if text is None:
+        return None
+    found = mapping.get(_WHITESPACE.sub("", text))
+    if found is None:
+        raise ValueError(
+            f"未知的{what}，请填写{_accepted(mapping)}之一 / {field} must be one of "
+            f"{', '.join(dict.fromkeys(mapping.values()))}: {value!r}"
+        )
+    return found
+
+
+def parse_channel(value: Cell) -> str | None:
+    """采用方式 → ``单篇采用`` / ``综合采用`` / ``转送`` (单篇, 综合, 原稿转送 …); blank → None."""
+    return _lookup_word(value, _CHANNELS, "采用方式", "channel")
+
+
+def parse_status(value: Cell) -> str | None:
+    """办理状态 → ``已办结`` / ``办理中`` (办结, 完成, 正在办理, 未办结 …); blank → None."""
+    return _lookup_word(value, _STATUSES, "办理状态", "status")
+
+
+def parse_issue_form(value: Cell) -> str | None:
+    """编发形式 → ``单篇`` / ``综合`` (单篇编发, 综合编发, 汇总 …); blank → None."""
+    return _lookup_word(value, _ISSUE_FORMS_WRITTEN, "编发形式", "issue form")
 
 
 def split_ids(value: Cell) -> list[str]:

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqmy_etl.config import SHANGHAI, Settings, today_shanghai
 from sqmy_etl.pii import redact_text
-from sqmy_etl.warehouse.db import writer_lock
+from sqmy_etl.warehouse.db import open_warehouse, writer_lock
 
 VIEWS = (
     "dq_ingest_freshness",
@@ -38,10 +38,19 @@ FIELD_LABELS = {
     "submission_theme": "来稿主题",
     "issue_theme": "编发主题",
     "feedback_level": "批示级别",
+    "unit": "报送单位（未在名册中）",
+    "feedback_body": "采用/办理单位（无法判断级别）",
+    "feedback_status": "办理状态",
+    "issue_form": "编发形式",
 }
 NOTE_LABELS = {"unrecognised_sheet": "未识别的工作表"}
 SKIP_LABELS = {"total": "小计／合计行", "footer": "表尾说明行"}
-TABLE_KIND_LABELS = {"submissions": "来稿", "issues": "编发", "feedback": "批示／采用"}
+TABLE_KIND_LABELS = {
+    "submissions": "来稿",
+    "issues": "编发",
+    "feedback": "批示／采用",
+    "theme_reviews": "主题复核",
+}
 ID_KIND_LABELS = {"submission": "来稿", "issue": "期"}
 PAIR_LABELS = {
     "post_blank": "一方未写职务",
@@ -76,12 +85,10 @@ def _fetch(con: Any, view: str) -> list[dict[str, Any]]:
 
 def collect_quality(settings: Settings) -> dict[str, list[dict[str, Any]]]:
     """Every quality view as a list of rows, read from the warehouse under the writer lock."""
-    import duckdb
-
-    if not settings.warehouse.exists():
+    if not settings.is_lake and not settings.warehouse.exists():
         raise QualityReportUnavailable(f"no warehouse at {settings.warehouse}: run ingest first")
     with writer_lock(settings):
-        con = duckdb.connect(str(settings.warehouse), read_only=True)
+        con = open_warehouse(settings, read_only=True)
         try:
             present = {
                 row[0]

@@ -22,6 +22,7 @@ from sqmy_etl.reports.html import render_html
 from sqmy_etl.reports.naming import report_filename
 from sqmy_etl.reports.pdf import write_pdf
 from sqmy_etl.reports.period import Period, parse_period
+from sqmy_etl.reports.scores_build import build_scores_report, check_kind
 from sqmy_etl.reports.tables import build_tables
 from sqmy_etl.reports.xlsx import write_xlsx
 
@@ -71,15 +72,27 @@ def _write_atomically(target: Path, write: Callable[[Path], None]) -> None:
 
 
 def build_report(
-    settings: Settings, period: str, formats: Iterable[str], out: Path | None = None
+    settings: Settings,
+    period: str,
+    formats: Iterable[str],
+    out: Path | None = None,
+    *,
+    kind: str = "work",
+    reveal_names: bool = False,
 ) -> list[Path]:
     """Write the report for ``period`` ('2021', '2021-Q3', '2021-07') in the given formats.
 
-    Output goes to ``out`` or ``$SQMY_HOME/reports/<period>/``; returns the
-    paths written, in the order the formats were given.
+    ``kind`` is ``work`` (this module), ``tongbao`` or ``evaluation``
+    (``scores_build``). Output goes to ``out`` or ``$SQMY_HOME/reports/<period>/``;
+    returns the paths written, in the order the formats were given.
     """
     parsed = parse_period(period)
     wanted = parse_formats(formats)
+    kind = check_kind(kind, reveal_names)
+    if kind != "work":
+        return build_scores_report(
+            settings, period, kind, wanted, out, _write_atomically, reveal_names=reveal_names
+        )
     needs_html = bool({"html", "pdf"} & set(wanted))
     if needs_html:
         find_cjk_font()

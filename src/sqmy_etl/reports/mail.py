@@ -44,10 +44,11 @@ class MailError(ReportError):
 
 
 def default_subject(paths: list[Path]) -> str:
-    """'社情民意信息工作报告_2021-Q3.pdf' → '2021年第三季度社情民意信息工作报告'."""
-    _, _, label = paths[0].stem.rpartition("_")
+    """'社情民意信息工作报告_2021-Q3.pdf' → '2021年第三季度社情民意信息工作报告' (a 通报 or
+    年度考核 file gives its own name the same way)."""
+    name, _, label = paths[0].stem.rpartition("_")
     try:
-        return report_title(parse_period(label))
+        return f"{parse_period(label).title}{name}" if name else paths[0].stem
     except PeriodError:
         return paths[0].stem
 

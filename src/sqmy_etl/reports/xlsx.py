@@ -116,24 +116,21 @@ def _write_table(workbook: Workbook, table: Table, formats: _Formats) -> None:
 
 
 def _write_summary(
-    workbook: Workbook, data: ReportData, formats: _Formats, generated_on: date
+    workbook: Workbook, title: str, lines: list[str], formats: _Formats, generated_on: date
 ) -> None:
     sheet = workbook.add_worksheet("报告说明")
     sheet.set_column(0, 0, 110)
     sheet.set_row(0, 24)
-    write_text(sheet, 0, 0, report_title(data.period), formats.title)
+    write_text(sheet, 0, 0, title, formats.title)
     write_text(sheet, 1, 0, f"编制日期：{chinese_date(generated_on)}", formats.text[False])
-    lines = paragraphs(data)
-    if data.has_data:
-        lines += ["数据说明：", *quality_notes(data), *DEFINITIONS]
     for r, line in enumerate(lines, start=3):
         write_text(sheet, r, 0, line, formats.wrap)
 
 
-def write_xlsx(
-    data: ReportData, tables: dict[str, Table], target: Path, generated_on: date
+def write_workbook(
+    title: str, lines: list[str], tables: dict[str, Table], target: Path, generated_on: date
 ) -> None:
-    """Write the workbook: 报告说明 first, then every table in report order."""
+    """Write a workbook: 报告说明 (``title`` and ``lines``) first, then every table in order."""
     import xlsxwriter
 
     workbook = xlsxwriter.Workbook(
@@ -142,8 +139,18 @@ def write_xlsx(
     )
     try:
         formats = _Formats(workbook)
-        _write_summary(workbook, data, formats, generated_on)
+        _write_summary(workbook, title, lines, formats, generated_on)
         for table in tables.values():
             _write_table(workbook, table, formats)
     finally:
         workbook.close()
+
+
+def write_xlsx(
+    data: ReportData, tables: dict[str, Table], target: Path, generated_on: date
+) -> None:
+    """The work report's workbook: its narrative and data notes, then its tables."""
+    lines = paragraphs(data)
+    if data.has_data:
+        lines += ["数据说明：", *quality_notes(data), *DEFINITIONS]
+    write_workbook(report_title(data.period), lines, tables, target, generated_on)

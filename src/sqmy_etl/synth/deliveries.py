@@ -15,7 +15,7 @@ from random import Random
 from typing import Any
 
 from sqmy_etl.synth.forms import Cell, write_date, write_issue_no
-from sqmy_etl.synth.model import Issue, Submission, World, theme_key, themes
+from sqmy_etl.synth.model import Feedback, Issue, Submission, World, theme_key, themes
 from sqmy_etl.synth.truth import Truth
 from sqmy_etl.synth.writers import (
     CsvTable,
@@ -31,6 +31,7 @@ SUBMISSION_HEADERS = {
     "submission_id": "稿件编号",
     "title": "标题",
     "submitter": "报送人",
+    "unit": "报送单位",
     "sector": "界别",
     "region": "盟市",
     "received_date": "收稿日期",
@@ -53,6 +54,9 @@ FEEDBACK_HEADERS = {
     "post": "批示领导职务",
     "feedback_date": "批示日期",
     "summary": "批示内容",
+    "channel": "采用方式",
+    "body": "采用单位",
+    "status": "办理状态",
 }
 QUARTERS = ("一季度", "二季度", "三季度", "四季度")
 OFFICE = "填报单位：自治区政协办公厅信息处"
@@ -115,7 +119,10 @@ class Plan:
         }
 
     def feedback_cells(self, j: int, no_form: str, date_form: str) -> dict[str, Cell]:
-        fb = self.world.feedback[j]
+        return self.event_cells(self.world.feedback[j], no_form, date_form)
+
+    def event_cells(self, fb: Feedback, no_form: str, date_form: str) -> dict[str, Cell]:
+        """Any feedback row: a 批示 or 采用 of ``world.feedback`` or a lifecycle event."""
         return {
             "issue_no": write_issue_no(no_form, self.world.year, self.world.issues[fb.issue].seq),
             "feedback_type": fb.kind,
@@ -123,6 +130,9 @@ class Plan:
             "post": fb.post,
             "feedback_date": write_date(date_form, fb.day),
             "summary": fb.summary,
+            "channel": fb.channel,
+            "body": fb.body,
+            "status": fb.status,
         }
 
     def json_object(
@@ -132,6 +142,7 @@ class Plan:
             "id": sub.submission_id,
             "title": sub.title,
             "submitter": sub.submitter,
+            "unit": sub.unit,
             "sector": sub.sector,
             "region": sub.region,
             "received_at": write_date(received_form, sub.received_at),
@@ -181,6 +192,12 @@ class Plan:
     def put_feedback(self, table: Table, j: int, cells: dict[str, Cell], truth: Truth) -> int:
         row = table.write(cells)
         truth.feedback(j)
+        return row
+
+    def put_event(self, table: Table, k: int, cells: dict[str, Cell], truth: Truth) -> int:
+        """Write lifecycle event ``k`` (an index into ``world.lifecycle``)."""
+        row = table.write(cells)
+        truth.lifecycle_event(k)
         return row
 
     def report_submission(self, sub: Submission, truth: Truth) -> None:
@@ -279,6 +296,8 @@ class StandardPlan(Plan):
                 self.put_feedback(
                     self.feedback_table, j, self.feedback_cells(j, "full", form), truth
                 )
+            for k, event in enumerate(self.world.lifecycle):
+                self.put_event(self.feedback_table, k, self.event_cells(event, "full", form), truth)
         for sheet in self.ledger_sheets:
             if not isinstance(sheet, CsvTable):
                 sheet.total("title", f"共{self.serials.get(id(sheet), 0)}篇")

@@ -9,7 +9,9 @@ two-row grouped header, an 编发台账 listing each source with its 来稿日�
 issue whose 期号 is merged over its sources' rows, a combined 编发及批示台账
 re-sent in full to replace an earlier copy (one 批示 row deleted, one 期号
 typo fixed), the same 批示 written two ways, re-typed ids, BOM / GB18030 /
-tab-separated CSV, JSON and JSONL, corrections, bad rows and bad files.
+tab-separated CSV, JSON and JSONL, corrections, bad rows and bad files —
+and the CONTRACT §5 lifecycle ledgers (报送, 自治区 采用, 办理反馈) written
+with the §5 header and type synonyms.
 
 Every planted bad or skipped row is recorded where it was written; for every
 counting row the truth is told which model fact it delivered and what the
@@ -30,6 +32,7 @@ from typing import Any
 from sqmy_etl import reference
 from sqmy_etl.synth.deliveries import JSON_KNOWN_FEEDBACK, OFFICE, QUARTERS, SUBMISSION_HEADERS
 from sqmy_etl.synth.forms import Cell, write_date, write_issue_no
+from sqmy_etl.synth.lifecycle import RESPONSE, SENT_UP
 from sqmy_etl.synth.messy_headers import (
     H_ADOPTIONS,
     H_CORRECTION,
@@ -44,6 +47,9 @@ from sqmy_etl.synth.messy_headers import (
     H_Q2,
     H_Q3,
     H_Q4,
+    H_REGION_ADOPTIONS,
+    H_RESPONSES,
+    H_SENT_UP,
     Q4_GROUPS,
 )
 from sqmy_etl.synth.messy_issues import IssueLedgers
@@ -75,10 +81,15 @@ TOTAL_LIKE_TITLE = "总计三方面问题：{title}"
 # one 批示 as the export writes it and as a clerk shortens it in the ledger
 TWO_FORMS_POST, TWO_FORMS_SHORT = "自治区政府副主席", "副主席"
 ADOPTION_WORDS = ("采纳", "录用")  # what some clerks write for 采用
+# CONTRACT §5: the words clerks write for the lifecycle types
+TYPE_WORDS = {
+    SENT_UP: ("报送", "上报", "报送上级", "呈报"),
+    RESPONSE: ("办理反馈", "反馈", "办理情况", "部门回复"),
+}
 
 
 class MessyPlan(IssueLedgers):
-    """Nineteen deliveries of one year, each with its own quirks (see the module docstring)."""
+    """Twenty-one deliveries of one year, each with its own quirks (see the module docstring)."""
 
     def __init__(self, world: World, out: Path, encoding: str) -> None:
         super().__init__(world, out)
@@ -166,6 +177,14 @@ class MessyPlan(IssueLedgers):
             CsvTable(out / f"13_政协云批示导出_{y}.csv", "feedback", H_FEEDBACK_EN)
         )
         self.open_combined(out / f"14_{y}年四季度编发及批示台账")
+        lifecycle_book = self.add(XlsxBook(out / f"15_{y}年信息报送及采用台账.xlsx"))
+        self.sent_up = lifecycle_book.sheet("报送", "feedback", H_SENT_UP)
+        self.region_adoptions = lifecycle_book.sheet(
+            "自治区采用", "feedback", H_REGION_ADOPTIONS, (f"{y}年自治区党委、政府采用情况",)
+        )
+        self.responses = self.add(
+            CsvTable(out / f"16_{y}年部门办理反馈.csv", "feedback", H_RESPONSES, encoding="gb18030")
+        )
 
     def _plant_schedule(self) -> None:
         """Bad rows: (written after the n-th good row of the table, rule)."""
@@ -187,6 +206,7 @@ class MessyPlan(IssueLedgers):
             ],
             id(self.fb_second): [(3, "invalid_date"), (6, "date_out_of_range")],
             id(self.adoptions): [(1, "invalid_feedback_type")],
+            id(self.region_adoptions): [(2, "invalid_channel")],
         }
         self.blanks = {
             id(q[0]): {10},
@@ -229,6 +249,8 @@ class MessyPlan(IssueLedgers):
             bad[date_field] = next(self.bad_dates[rule])
         elif rule == "invalid_feedback_type":
             bad["feedback_type"] = "转办" if bad.get("feedback_type") == ADOPTION else "圈阅"
+        elif rule == "invalid_channel":
+            bad["channel"] = "口头采用"  # not a 采用方式 of CONTRACT §5
         return bad
 
     def after(self, table: Table, cells: dict[str, Cell]) -> None:
@@ -252,6 +274,7 @@ class MessyPlan(IssueLedgers):
             self.fb_first,
             self.fb_second,
             self.adoptions,
+            self.region_adoptions,
         ):
             key = id(table)
             for after, rule in self.bad.get(key, ()):
@@ -507,9 +530,30 @@ class MessyPlan(IssueLedgers):
 
     # ---- closing ----------------------------------------------------------------
 
+    def emit_lifecycle(self, truth: Truth) -> None:
+        """报送, 自治区 采用 and 办理反馈 (CONTRACT §5) with the §5 header synonyms; every
+        type written with each of its words in turn, every other 自治区 采用 without its
+        level (the body says it)."""
+        words = {kind: cycle(forms) for kind, forms in TYPE_WORDS.items()}
+        blank_level = cycle((True, False))
+        for k, event in enumerate(self.world.lifecycle):
+            if event.kind == ADOPTION:
+                table, date_form = self.region_adoptions, "excel_date"
+            else:
+                table = self.sent_up if event.kind == SENT_UP else self.responses
+                date_form = "excel_date" if event.kind == SENT_UP else "cn"
+            cells = self.event_cells(event, "full", date_form)
+            if event.kind in words:
+                cells["feedback_type"] = next(words[event.kind])
+            elif next(blank_level):
+                cells["level"] = None
+            self.put_event(table, k, cells, truth)
+            self.after(table, cells)
+
     def finish(self, truth: Truth) -> None:
         self.emit_issues(truth)
         self.emit_feedback(truth)
+        self.emit_lifecycle(truth)
         self._late_plants()
         self._close_ledgers()
         self.close()

@@ -15,6 +15,7 @@ H_Q2 = {
     "submission_id": "来稿编号",
     "title": "题目",
     "submitter": "作者",
+    "unit": "来稿单位",
     "sector": "所属界别",
     "region": "地区",
     "received_date": "来稿日期",
@@ -43,6 +44,7 @@ H_Q4 = {
     "title": "标题（必填）",
     "submitter": " 报送人 ",
     "region": "盟市",
+    "unit": "报送单位",
     "sector": "界　别",
     "received_date": "收稿日期 *",
     "theme": "分类",
@@ -149,6 +151,7 @@ H_FEEDBACK_2 = {
     "post": "领导职务",
     "feedback_date": "反馈日期",
     "summary": "批示摘要",
+    "channel": "采用方式",
 }
 H_ADOPTIONS = {
     "issue_no": "期数",
@@ -157,6 +160,8 @@ H_ADOPTIONS = {
     "post": "职务",
     "feedback_date": "采用日期",
     "summary": "内容",
+    "channel": "采用形式",
+    "body": "采用单位",
 }
 H_LEAGUE = {
     "issue_no": "期号",
@@ -173,4 +178,30 @@ H_FEEDBACK_EN = {
     "post": "post",
     "feedback_date": "date",
     "summary": "summary",
+    "channel": "channel",
+    "body": "body",
+    "status": "status",
+}
+# CONTRACT §5 lifecycle ledgers: no level column where the body says it
+H_SENT_UP = {
+    "issue_no": "期号",
+    "feedback_type": "类型",
+    "body": "报送对象",
+    "feedback_date": "日期",
+}
+H_REGION_ADOPTIONS = {
+    "issue_no": "期号",
+    "feedback_type": "类型",
+    "channel": "方式",
+    "body": "采用机关",
+    "level": "级别",
+    "post": "职务",
+    "feedback_date": "采用日期",
+}
+H_RESPONSES = {
+    "issue_no": "编发期号",
+    "feedback_type": "反馈类型",
+    "body": "承办单位",
+    "status": "办理结果",
+    "feedback_date": "反馈日期",
 }

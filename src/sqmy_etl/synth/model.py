@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
 from itertools import accumulate
@@ -20,6 +20,7 @@ from random import Random
 from sqmy_etl import reference
 from sqmy_etl.synth import seasons, text
 from sqmy_etl.synth.people import Person, person_pool
+from sqmy_etl.synth.units import FORWARDED_SECTOR, unit_of, written_unit
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,6 @@ REGION_POSTS = (
 )
 NATIONAL_POSTS = ("国务院副总理", "全国政协副主席")
 ADOPTION_POST = "全国政协办公厅"
-FORWARDED_SECTOR = "盟市政协"  # submissions a 盟市 CPPCC forwards
 BATCH = "批示"
 ADOPTION = "采用"
 
@@ -121,11 +121,14 @@ class Issue:
 @dataclass(frozen=True, slots=True)
 class Feedback:
     issue: int  # index into World.issues
-    kind: str  # 批示 | 采用
-    level: str
-    post: str
+    kind: str  # 批示 | 采用 | 报送 | 办理反馈 (CONTRACT §5)
+    level: str | None
+    post: str | None
     day: date
-    summary: str
+    summary: str | None
+    channel: str | None = None  # 采用: 单篇采用 | 综合采用 | 转送
+    body: str | None = None  # the body sent to, adopting, or responding
+    status: str | None = None  # 办理反馈: 已办结 | 办理中
 
 
 @dataclass(slots=True)
@@ -137,7 +140,7 @@ class Submission:
     received_at: datetime  # naive Asia/Shanghai
     title: str
     submitter: str  # a person (personal data)
-    unit: str  # the organisation that sent it (报送单位): not personal data
+    unit: str  # the organisation that sent it (报送单位) as written: not personal data
     sector: str
     region: str
     theme: int
@@ -154,7 +157,7 @@ class World:
     scale: float
     calibration: Calibration
     issues: list[Issue]
-    feedback: list[Feedback]
+    feedback: list[Feedback]  # 批示 and 全国政协 采用, as the ledgers have long carried them
     people: list[Person]
     day: array  # day index in the year, per submission
     minute: array
@@ -165,6 +168,8 @@ class World:
     person: array
     issue: array  # index into issues, -1 when unpublished
     near_duplicates: dict[int, int]  # later submission index -> earlier one it copies
+    # 报送, 自治区 采用 and 办理反馈 (CONTRACT §5), drawn apart so the rest stays as it was
+    lifecycle: list[Feedback] = field(default_factory=list)
 
     @property
     def size(self) -> int:
@@ -209,7 +214,7 @@ class World:
                 received_at=self.received_at(i),
                 title=title,
                 submitter=person.name,
-                unit=unit_of(sector, region),
+                unit=written_unit(unit_of(sector, region, themes()[theme][0])[0], i),
                 sector=sector,
                 region=region,
                 theme=theme,
@@ -218,25 +223,6 @@ class World:
                 id_card=None if forwarded else person.id_card,
                 issue=self.issue[i],
             )
-
-
-@cache
-def unit_of(sector: str, region: str) -> str:
-    """The unit (报送单位) a submission comes through, from its sector and region.
-
-    CONTRACT §5: a unit is an organisation — a 盟市政协, a 民主党派区委, the
-    工商联, a 界别 group or an information point — never the person who wrote it.
-    """
-    group = reference.sector_groups().get(sector)
-    if sector == FORWARDED_SECTOR:
-        return f"{region}政协"
-    if group == "党派" and sector not in ("中国共产党", "无党派人士"):
-        return f"{sector}内蒙古自治区委员会"
-    if group == "人民团体":
-        return f"内蒙古自治区{sector}"
-    if group == "界别":
-        return f"自治区政协{sector}别小组"
-    return f"{region}社情民意信息直报点"
 
 
 def _weighted(rng: Random, options: list, weights: list[float], k: int) -> list:
@@ -409,6 +395,9 @@ def build_world(year: int, seed: int, scale: float, near_duplicate_pairs: int = 
     del drafts  # the arrays hold it all now; at scale 1000 this frees ~200 MB early
     world.near_duplicates = _near_duplicates(rng, world, near_duplicate_pairs)
     world.feedback = _draw_feedback(rng, world)
+    from sqmy_etl.synth.lifecycle import draw_lifecycle  # it builds on this module's types
+
+    world.feedback, world.lifecycle = draw_lifecycle(Random(f"{seed}:lifecycle"), world)
     return world
 
 

@@ -77,6 +77,7 @@ from typing import Any
 from sqmy_etl import reference
 from sqmy_etl.synth.model import ADOPTION, BATCH, World, themes
 from sqmy_etl.synth.seasons import period_labels
+from sqmy_etl.synth.truth_lifecycle import LifecycleTruth
 from sqmy_etl.synth.writers import KINDS, OutFile
 
 MEASURES = (
@@ -101,6 +102,7 @@ class Truth:
         self.sub_region = array("b", bytes(n))
         self.issue_loaded = bytearray(len(world.issues))
         self.feedback_loaded = bytearray(len(world.feedback))
+        self.lifecycle_loaded = bytearray(len(world.lifecycle))
         self.daily_theme = Counter()  # (date, theme_l1, measure) -> n
         self.daily_region = Counter()  # (date, region_name, measure) -> n
         self.replaced: list[dict[str, str]] = []
@@ -121,6 +123,10 @@ class Truth:
         """Model 批示 / 采用 ``index`` was delivered by a counting row (any number of times)."""
         self.feedback_loaded[index] = 1
 
+    def lifecycle_event(self, index: int) -> None:
+        """Lifecycle event ``index`` (报送, 采用 or 办理反馈 in ``world.lifecycle``) arrived."""
+        self.lifecycle_loaded[index] = 1
+
     def replace(self, old: str, new: str) -> None:
         """Delivery ``new`` replaces ``old``: none of ``old``'s rows was reported."""
         self.replaced.append({"file": old, "by": new})
@@ -133,6 +139,16 @@ class Truth:
             if self.feedback_loaded[j] and self.issue_loaded[fb.issue]:
                 per_issue[fb.issue][fb.kind] += 1
         return per_issue
+
+    def _lifecycle_adoptions(self) -> int:
+        """采用 by a 自治区 body (``world.lifecycle``) delivered for a delivered issue."""
+        return sum(
+            1
+            for k, event in enumerate(self.world.lifecycle)
+            if event.kind == ADOPTION
+            and self.lifecycle_loaded[k]
+            and self.issue_loaded[event.issue]
+        )
 
     def _issue_figures(self, daily_theme: Counter, daily_region: Counter) -> Counter:
         """Add each loaded issue to the daily counters; returns the year's headline counts."""
@@ -205,7 +221,8 @@ class Truth:
                 "submissions": sum(self.loaded),
                 "issues": sum(self.issue_loaded),
                 "instructions": sum(c[BATCH] for c in feedback.values()),
-                "adoptions": sum(c[ADOPTION] for c in feedback.values()),
+                "adoptions": sum(c[ADOPTION] for c in feedback.values())
+                + self._lifecycle_adoptions(),
             },
             "period_summary": _rows(
                 _by_period(daily_theme, all_key=reference.ALL_THEMES),
@@ -235,6 +252,7 @@ class Truth:
                 if self.loaded[copy] and self.loaded[original]
             ],
             "assumptions": self.world.calibration.assumptions(year),
+            "lifecycle": LifecycleTruth(self).summarise(),
         }
 
 

@@ -15,6 +15,8 @@ SUITE_RULES: tuple[str, ...] = (
     "invalid_date",
     "date_out_of_range",
     "invalid_feedback_type",
+    "invalid_channel",
+    "unknown_theme",
 )
 # held by a reader, not by a suite: a formula cell whose value Excel never saved
 READER_RULES: tuple[str, ...] = ("uncomputed_formula",)

@@ -45,7 +45,17 @@ SUBMISSION_FIELDS = (
 # the nested issue gives number, date and title only: its theme and source list
 # come from the 编发台账, and an empty value must not look like a delivered one
 ISSUE_FIELDS = ("issue_no", "published_date", "issue_title")
-FEEDBACK_FIELDS = ("issue_no", "feedback_type", "level", "post", "feedback_date", "summary")
+FEEDBACK_FIELDS = (
+    "issue_no",
+    "feedback_type",
+    "level",
+    "post",
+    "feedback_date",
+    "summary",
+    "channel",  # CONTRACT §5: 采用方式, the adopting / handling body, 办理状态
+    "body",
+    "status",
+)
 
 _FROM_ISSUE = frozenset({"issue_no", "published_date"})
 _OWN_SUBMISSION_FIELDS = frozenset(SUBMISSION_FIELDS) - _FROM_ISSUE

@@ -1,0 +1,172 @@
+with
+
+date_periods as (
+
+    select * from {{ ref('int_date_periods') }}
+
+),
+
+credits as (
+
+    select * from {{ ref('int_submission_credits') }}
+
+),
+
+earned as (
+
+    select * from {{ ref('int_submission_event_points') }}
+
+),
+
+latest_first as (
+
+    select
+        credits.*,
+        cast(credits.received_date as varchar)
+        || credits.submission_id as latest_order
+    from credits
+    where credits.submitter_key is not null
+
+),
+
+members as (
+
+    -- who a member is shown as: the sector, unit and region of their
+    -- latest submission (never a name: the key is the submitter hash)
+    select
+        latest_first.submitter_key,
+        arg_max(latest_first.sector, latest_first.latest_order) as sector,
+        arg_max(latest_first.unit_name, latest_first.latest_order)
+            as unit_name,
+        arg_max(latest_first.region_name, latest_first.latest_order)
+            as region_name
+    from latest_first
+    group by latest_first.submitter_key
+
+),
+
+received as (
+
+    {{ measure_per_period(
+        'credits', 'received_date', 'submitter_key', 'submissions_received'
+    ) }}
+
+),
+
+published as (
+
+    {{ measure_per_period(
+        'credits', 'first_published_date', 'submitter_key',
+        'submissions_published'
+    ) }}
+
+),
+
+points as (
+
+    {{ measure_per_period(
+        'earned', 'event_date', 'submitter_key', 'points', 'sum(earned.points)'
+    ) }}
+
+),
+
+keys as (
+
+    select
+        received.period_type,
+        received.period_label,
+        received.submitter_key
+    from received
+
+    union
+
+    select
+        published.period_type,
+        published.period_label,
+        published.submitter_key
+    from published
+
+    union
+
+    select
+        points.period_type,
+        points.period_label,
+        points.submitter_key
+    from points
+
+),
+
+periods as (
+
+    select distinct
+        date_periods.period_type,
+        date_periods.period_label,
+        date_periods.period_start,
+        date_periods.period_end
+    from date_periods
+
+),
+
+scored as (
+
+    select
+        keys.period_type,
+        keys.period_label,
+        periods.period_start,
+        periods.period_end,
+        keys.submitter_key,
+        members.sector,
+        members.unit_name,
+        members.region_name,
+        cast(coalesce(received.submissions_received, 0) as integer)
+            as submissions_received,
+        cast(coalesce(published.submissions_published, 0) as integer)
+            as submissions_published,
+        cast(coalesce(points.points, 0) as integer) as points
+    from keys
+    inner join periods
+        on
+            keys.period_type = periods.period_type
+            and keys.period_label = periods.period_label
+    inner join members
+        on keys.submitter_key = members.submitter_key
+    left join received
+        on
+            keys.period_type = received.period_type
+            and keys.period_label = received.period_label
+            and keys.submitter_key = received.submitter_key
+    left join published
+        on
+            keys.period_type = published.period_type
+            and keys.period_label = published.period_label
+            and keys.submitter_key = published.submitter_key
+    left join points
+        on
+            keys.period_type = points.period_type
+            and keys.period_label = points.period_label
+            and keys.submitter_key = points.submitter_key
+
+),
+
+final as (
+
+    select
+        scored.*,
+        cast(rank() over (
+            partition by scored.period_type, scored.period_label
+            order by scored.points desc
+        ) as integer) as rank
+    from scored
+    order by
+        case scored.period_type
+            when 'year' then 1
+            when 'quarter' then 2
+            else 3
+        end,
+        scored.period_start,
+        rank,
+        scored.submitter_key
+
+)
+
+select * from final
