@@ -25,6 +25,7 @@ import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -242,6 +243,50 @@ def demo_case(work: Path) -> Measurement:
     return measure(["make", "-s", "-C", str(ROOT), "demo"], bench_env(home), case="make demo")[0]
 
 
+THEMES_TRAIN_CASE = "themes: train 100k (2020 corpus)"
+THEMES_SUGGEST_CASE = "themes: suggest 10k (2021 corpus)"
+THEMES_CASE = "themes: quality on unseen 2021 + hot topics"
+
+
+def themes_cases(work: Path) -> list[Measurement]:
+    """Theme classifier and hot topics (bench/themes_case.py, one process): its own
+    timings for training and suggesting, the process's wall time and RSS for the rest."""
+    cmd = [PYTHON, str(ROOT / "bench" / "themes_case.py")]
+    whole, out = measure(cmd, bench_env(work / "themes-home"), case=THEMES_CASE)
+    found = json.loads(out.strip().splitlines()[-1])
+    whole.detail = json.dumps({k: v for k, v in found.items() if not k.endswith("_s")})
+    return [
+        Measurement(THEMES_TRAIN_CASE, found["train_rows"], found["train_s"], 0.0),
+        Measurement(THEMES_SUGGEST_CASE, found["suggest_rows"], found["suggest_s"], 0.0),
+        whole,
+    ]
+
+
+def _theme_targets(results: list[Measurement], check: Any) -> None:
+    """Issue 14's targets: quality on an unseen year, hot topics, and speed (a shortfall
+    is measured as how far below the target; 0 or less means met)."""
+    quality = _one(results, THEMES_CASE)
+    if quality is None:
+        return
+    q = json.loads(quality.detail)
+    check("themes macro-F1 L1 ≥ 0.85 (shortfall)", 0.85 - q["macro_f1_l1"], 0, "")
+    check("themes macro-F1 L2 ≥ 0.70 (shortfall)", 0.70 - q["macro_f1_l2"], 0, "")
+    for level in ("l1", "l2"):
+        gain = q[f"macro_f1_{level}"] - q[f"baseline_macro_f1_{level}"]
+        check(
+            f"themes {level.upper()} ≥ 10 points above keyword baseline (shortfall)",
+            0.10 - gain,
+            0,
+            "",
+        )
+    check("hot topics recovered ≥ 90 % (shortfall)", 0.90 - q["recovered_share"], 0, "")
+    check("hot topics spurious ≤ 10 %", q["spurious_share"], 0.10, "")
+    train = _one(results, THEMES_TRAIN_CASE)
+    check("themes train 100k ≤ 60 s", train and train.wall_s, 60, " s")
+    suggest = _one(results, THEMES_SUGGEST_CASE)
+    check("themes suggest 10k ≤ 5 s", suggest and suggest.wall_s, 5, " s")
+
+
 AIRFLOW_CASE = "Airflow: asset event → publish (demo data)"
 CLI_TRANSFORM_CASE = "sqmy transform (demo data, rebuild)"
 
@@ -306,6 +351,7 @@ def targets(results: list[Measurement]) -> list[dict[str, object]]:
     for m in results:
         if m.case.startswith("parse dags/"):
             check(f"{m.case} ≤ 0.3 s", m.wall_s, 0.3, " s")
+    _theme_targets(results, check)
     return checks
 
 
@@ -371,6 +417,7 @@ def main() -> None:
     results.append(incremental_case(max(scales), work))
     results.extend(overhead_cases(work, min(scales)))
     results.append(demo_case(work))
+    results.extend(themes_cases(work))
     results.extend(airflow_cases(work))
     machine["load_end"] = round(os.getloadavg()[0], 1)
     machine["bench_wall_s"] = round(time.perf_counter() - started, 1)

@@ -14,6 +14,10 @@ Daily at 03:00 Asia/Shanghai, each warehouse step under the `duckdb_writer` pool
   `$SQMY_HOME/logs/dbt/<run_id>/` (compiled SQL, dbt log) once its newest file
   is older than `sqmy_dbt_log_retention_days` (Variable, default 90); files
   only, so outside the pool.
+* `retrain_themes` — monthly (the run whose interval ends on the 1st): retrains
+  the theme classifier on the themes clerks gave (`sqmy themes train`); the
+  previous model stays in use when the new one scores worse on the same
+  hold-out, and the log says so.
 
 **On failure** (mail from `sqmy_smtp`): nothing downstream depends on it; re-run
 from the UI. Call the data platform on-call (数据平台值班, owner `sqmy-data`).
@@ -54,8 +58,13 @@ def sqmy_maintenance() -> None:
     def dbt_log_retention(data_interval_end=None) -> dict[str, int]:
         return tasks.dbt_log_retention(data_interval_end)
 
+    @task(pool=WRITER_POOL)
+    def retrain_themes(data_interval_end=None) -> dict:
+        return tasks.retrain_themes(data_interval_end)
+
     archive_retention() >> checkpoint() >> quarantine_ageing()
     dbt_log_retention()
+    retrain_themes()
 
 
 sqmy_maintenance()

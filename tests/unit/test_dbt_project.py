@@ -14,11 +14,12 @@ import pytest
 from sqmy_etl.config import PROJECT_ROOT, Settings
 from sqmy_etl.transform.build import build_manifest
 
-# CONTRACT.md §4, column for column.
+# CONTRACT.md §4 and §5, column for column.
 CONTRACT_COLUMNS = {
     "fct_submissions": [
         "submission_id", "received_date", "region_code", "region_name", "sector", "theme_l1",
         "theme_l2", "issue_id", "is_published", "possible_duplicate_of", "submitter_hash",
+        "unit_name", "theme_source",
     ],
     "fct_issues": [
         "issue_id", "issue_year", "issue_seq", "published_date", "title", "theme_l1", "theme_l2",
@@ -27,6 +28,7 @@ CONTRACT_COLUMNS = {
     ],
     "fct_feedback": [
         "feedback_id", "issue_id", "feedback_type", "level", "post", "feedback_date",
+        "channel", "body", "status",
     ],
     "dim_theme": ["theme_l1", "theme_l2", "is_minsheng"],
     "dim_region": ["region_code", "region_name"],
@@ -39,6 +41,41 @@ CONTRACT_COLUMNS = {
         "period_type", "period_label", "period_start", "period_end", "region_code",
         "region_name", "submissions_received", "issues_published", "issues_instructed",
         "instruction_rate", "instructions_total", "issues_adopted_national",
+    ],
+    # CONTRACT.md §5
+    "mart_lifecycle_funnel": [
+        "period_type", "period_label", "period_start", "period_end", "theme_l1",
+        "issues_published",
+        "issues_sent_up", "issues_sent_up_rate",
+        "issues_adopted_national", "issues_adopted_national_rate",
+        "issues_adopted_region", "issues_adopted_region_rate",
+        "issues_instructed", "issues_instructed_rate",
+        "issues_instructed_national", "issues_instructed_national_rate",
+        "issues_instructed_region", "issues_instructed_region_rate",
+        "issues_instructed_league", "issues_instructed_league_rate",
+        "issues_with_response", "issues_with_response_rate",
+        "issues_response_done", "issues_response_done_rate",
+        "median_days_to_first_instruction", "median_days_to_response",
+    ],
+    "mart_unit_scores": [
+        "period_type", "period_label", "period_start", "period_end", "unit_name", "unit_type",
+        "region_name", "submissions_received", "submissions_published", "issues_single",
+        "issues_combined", "adoptions_national", "adoptions_region", "instructions_national",
+        "instructions_region", "instructions_league", "points", "rank_overall", "rank_in_type",
+        "quota", "quota_met", "is_zero_report", "grade",
+    ],
+    "mart_member_scores": [
+        "period_type", "period_label", "period_start", "period_end", "submitter_key", "sector",
+        "unit_name", "region_name", "submissions_received", "submissions_published", "points",
+        "rank",
+    ],
+    # CONTRACT.md §6
+    "fct_theme_suggestions": [
+        "submission_id", "suggested_l1", "suggested_l2", "confidence", "model_version",
+    ],
+    "mart_hot_topics": [
+        "period_type", "period_label", "topic_id", "label", "submissions", "units", "regions",
+        "first_date", "last_date", "issues_published",
     ],
 }  # fmt: skip
 HAN = re.compile(r"[\u4e00-\u9fff]")

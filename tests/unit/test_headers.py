@@ -50,6 +50,13 @@ CONTRACT_SYNONYMS = [
         for h in ("批示日期", "采用日期", "反馈日期", "日期", "date")
     ],
     *[("feedback", h, "summary") for h in ("批示内容", "批示摘要", "内容", "summary")],
+    # CONTRACT.md §5 "Lifecycle events"
+    *[("feedback", h, "channel") for h in ("采用方式", "采用形式", "方式", "channel")],
+    *[
+        ("feedback", h, "body")
+        for h in ("采用单位", "采用机关", "报送至", "报送对象", "办理单位", "承办单位", "body")
+    ],
+    *[("feedback", h, "status") for h in ("办理状态", "办理结果", "status")],
 ]
 
 # a plain header for each required field, used to complete a header row
@@ -203,6 +210,11 @@ EXTRA_SYNONYMS = {
     ("feedback", "feedback_type"): ["feedback_type"],
     ("feedback", "feedback_date"): ["feedback_date", "批示时间", "采用时间", "反馈时间"],
     ("feedback", "post"): ["批示领导"],
+    # §5 names an 编发形式 column without a list
+    ("issues", "issue_form"): ["编发形式", "编发方式", "issue_form"],
+    # §6 the theme review sheet that `sqmy themes review` writes (稿件编号 + 确认主题)
+    ("theme_reviews", "submission_id"): ["稿件编号", "来稿编号", "submission_id"],
+    ("theme_reviews", "confirmed_theme"): ["确认主题", "核定主题", "confirmed_theme"],
 }
 
 

@@ -444,13 +444,19 @@ def test_published_file_holds_only_the_marts(built):
     names = [
         "dim_date",
         "dim_region",
+        "dim_scoring_rules",  # CONTRACT §5: the rules the scores were computed by
         "dim_theme",
         "fct_feedback",
         "fct_issue_sources",
         "fct_issues",
         "fct_submissions",
+        "fct_theme_suggestions",  # CONTRACT §6
+        "mart_hot_topics",  # CONTRACT §6
+        "mart_lifecycle_funnel",  # CONTRACT §5
+        "mart_member_scores",
         "mart_period_summary",
         "mart_region_summary",
+        "mart_unit_scores",
     ]
     tables = rows(
         settings,

@@ -48,10 +48,19 @@ FEEDBACK = [
     (None, "foo", "", "missing_id"),
     ("第7期", "批示", "1985-01-01", "date_out_of_range"),
 ]
+# a filled theme review sheet (CONTRACT §6): 稿件编号, 确认主题
+THEME_REVIEWS = [
+    ("R1", "民生/教育", None),
+    ("R2", "医疗", None),  # an alias
+    ("R3", None, None),  # left blank: loads, sets nothing
+    ("R4", "火星主题", "unknown_theme"),
+    (None, "教育", "missing_id"),
+]
 CASES = {
     "submissions": (["submission_id", "received_date"], SUBMISSIONS),
     "issues": (["issue_no", "published_date"], ISSUES),
     "feedback": (["issue_no", "feedback_type", "feedback_date"], FEEDBACK),
+    "theme_reviews": (["submission_id", "confirmed_theme"], THEME_REVIEWS),
 }
 
 

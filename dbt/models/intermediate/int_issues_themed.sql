@@ -18,17 +18,42 @@ submissions as (
 
 ),
 
-source_votes as (
+-- a theme a clerk confirmed on a review sheet (or an accepted suggestion) for
+-- a source the ledger left 未分类 counts for the issue too (CONTRACT §6)
+resolved_themes as (
+
+    select * from {{ ref('int_submissions_themes_resolved') }}
+
+),
+
+source_themes as (
 
     select
         bridge.issue_id,
         bridge.source_rank,
-        submissions.theme_l1,
-        submissions.theme_l2
+        coalesce(resolved_themes.theme_l1, submissions.theme_l1) as theme_l1,
+        case
+            when resolved_themes.submission_key is not null
+                then resolved_themes.theme_l2
+            else submissions.theme_l2
+        end as theme_l2
     from bridge
     inner join submissions
         on bridge.submission_key = submissions.submission_key
-    where submissions.theme_l1 <> '未分类'
+    left join resolved_themes
+        on submissions.submission_key = resolved_themes.submission_key
+
+),
+
+source_votes as (
+
+    select
+        source_themes.issue_id,
+        source_themes.source_rank,
+        source_themes.theme_l1,
+        source_themes.theme_l2
+    from source_themes
+    where source_themes.theme_l1 <> '未分类'
 
 ),
 

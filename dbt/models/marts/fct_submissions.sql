@@ -24,6 +24,12 @@ near_duplicates as (
 
 ),
 
+resolved_themes as (
+
+    select * from {{ ref('int_submissions_themes_resolved') }}
+
+),
+
 first_issue as (
 
     select
@@ -47,17 +53,25 @@ final as (
         submissions.region_code,
         submissions.region_name,
         submissions.sector,
-        submissions.theme_l1,
-        submissions.theme_l2,
+        coalesce(resolved_themes.theme_l1, submissions.theme_l1) as theme_l1,
+        case
+            when resolved_themes.submission_key is not null
+                then resolved_themes.theme_l2
+            else submissions.theme_l2
+        end as theme_l2,
+        coalesce(resolved_themes.theme_source, 'ledger') as theme_source,
         first_issue.issue_id,
         first_issue.issue_id is not null as is_published,
         near_duplicates.possible_duplicate_of,
-        submissions.submitter_hash
+        submissions.submitter_hash,
+        submissions.unit_name
     from submissions
     left join first_issue
         on submissions.submission_id = first_issue.submission_id
     left join near_duplicates
         on submissions.submission_id = near_duplicates.submission_id
+    left join resolved_themes
+        on submissions.submission_key = resolved_themes.submission_key
     order by submissions.received_date, submissions.submission_id
 
 )

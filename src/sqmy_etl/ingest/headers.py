@@ -33,9 +33,11 @@ REQUIRED_FIELDS: dict[TableKind, tuple[str, str]] = {
     "submissions": ("submission_id", "received_date"),
     "issues": ("issue_no", "published_date"),
     "feedback": ("issue_no", "feedback_date"),
+    # a theme review sheet (CONTRACT §6, `sqmy themes review`): 稿件编号 + 确认主题
+    "theme_reviews": ("submission_id", "confirmed_theme"),
 }
 # CONTRACT §1 "Primary kind": the first kind whose required fields a header names.
-PRIMARY_ORDER: tuple[TableKind, ...] = ("issues", "feedback", "submissions")
+PRIMARY_ORDER: tuple[TableKind, ...] = ("issues", "feedback", "theme_reviews", "submissions")
 
 # Feedback headers too generic to mean a 批示 inside an issues table (a 编发台账's
 # 日期 or 内容 column): the contract names 日期 "in a feedback table" only.

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
-TableKind = Literal["submissions", "issues", "feedback"]
+TableKind = Literal["submissions", "issues", "feedback", "theme_reviews"]
 
 # A cell as a reader hands it over: text, a number (xlsx), a date/datetime
 # (xlsx date cells), a list (json source_submissions / feedback), or None.

@@ -10,7 +10,7 @@ a report.
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqmy_etl.reference import (
@@ -22,6 +22,7 @@ from sqmy_etl.reference import (
     theme_l2_to_l1,
 )
 from sqmy_etl.reports.errors import ReportError
+from sqmy_etl.reports.hot_topics import HotTopicRow, period_hot_topics
 from sqmy_etl.reports.period import Period
 
 if TYPE_CHECKING:
@@ -193,6 +194,7 @@ class ReportData:
     levels: list[tuple[str, int]]
     quality: Quality
     months_in_period: frozenset[str]  # month names ("7月") inside the period itself
+    hot_topics: list[HotTopicRow] = field(default_factory=list)  # 本期热点问题
 
     @property
     def has_data(self) -> bool:
@@ -246,6 +248,7 @@ def gather_report_data(con: duckdb.DuckDBPyConnection, period: Period) -> Report
         timing=_timing(con, period),
         levels=_levels(con, period),
         quality=_quality(con, period),
+        hot_topics=period_hot_topics(con, period),
     )
 
 

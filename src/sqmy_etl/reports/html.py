@@ -49,6 +49,7 @@ def render_html(
             k: "data:image/png;base64," + base64.b64encode(v).decode() for k, v in charts.items()
         },
         quality_notes=quality_notes(data) if data.has_data else [],
+        hot_topics=data.hot_topics,
         definitions=DEFINITIONS,
         serif=CSS_SERIF,
         sans=CSS_SANS,

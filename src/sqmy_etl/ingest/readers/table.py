@@ -341,7 +341,7 @@ def _holds_id(kind: TableKind, cell: object) -> bool:
         return False
     if text.startswith(_MARKERS):
         return False
-    if kind == "submissions":
+    if kind in ("submissions", "theme_reviews"):
         return True
     try:
         parse_issue_no(text)
@@ -840,7 +840,7 @@ def _tables_from(
         chunk_rows = None
     checker = _RowCheck(sheet, options.limits)
     is_blank = checker.is_blank_text if options.text_rows else checker.is_blank
-    id_field = "submission_id" if match.kind == "submissions" else "issue_no"
+    id_field = "submission_id" if match.kind in ("submissions", "theme_reviews") else "issue_no"
     sorter = _RowSorter(match.kind, match.fields.index(id_field))
     body = chain(head[match.last + 1 :], stream)
     batches = _Batches(body, is_blank, chunk_rows, sorter, formula)  # type: ignore[arg-type]

@@ -1,0 +1,40 @@
+with
+
+source as (
+
+    select * from {{ source('raw_themes', 'theme_reviews') }}
+
+),
+
+deliveries as (
+
+    select * from {{ ref('stg_raw__deliveries') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        source.submission_id,
+        {{ submission_key('source.submission_id') }} as submission_key,
+
+        -- lineage
+        source.ingest_file_sha256,
+        deliveries.delivery_seq,
+        source.source_sheet,
+        source.source_row,
+
+        -- themes
+        source.confirmed_theme,
+        source.theme_l1,
+        source.theme_l2
+
+    from source
+    inner join deliveries
+        on source.ingest_file_sha256 = deliveries.file_sha256
+    where not deliveries.is_withdrawn
+
+)
+
+select * from renamed
