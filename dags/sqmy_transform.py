@@ -6,7 +6,10 @@ Runs whenever `sqmy_ingest` emits `sqmy://warehouse/raw`. The dbt project in
 (`make manifest`): every seed, snapshot, model and its tests appear as
 tasks in the `dbt` group. One task, `dbt_producer_watcher`, runs the single
 `dbt build` (in the single-slot `duckdb_writer` pool, under the warehouse
-writer lock); the other `dbt.*` tasks only report each node's result.
+writer lock), after what `sqmy transform` also does first: the office's
+reference files checked (a wrong units/scoring-rules file fails it, naming the
+line), theme suggestions and hot topics refreshed. The other `dbt.*` tasks
+only report each node's result.
 
 `publish` swaps the new marts into `published/marts.duckdb` (+ Parquet) only
 when the producer's `dbt build` succeeded, i.e. every seed, snapshot, model and
@@ -62,13 +65,7 @@ def sqmy_transform() -> None:
     def publish() -> dict[str, str]:
         return tasks.publish()
 
-    @task(pool=WRITER_POOL)
-    def refresh_themes() -> dict[str, int]:
-        return tasks.refresh_themes()
-
-    dbt = dbt_task_group(Settings.from_env())
-    refresh_themes() >> dbt
-    publish_after_build(dbt, publish())
+    publish_after_build(dbt_task_group(Settings.from_env()), publish())
 
 
 sqmy_transform()

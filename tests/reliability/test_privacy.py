@@ -103,6 +103,8 @@ def test_no_planted_personal_data_anywhere_the_pipeline_writes(pipeline: dict[st
     kinds = {p.suffix for p in scanned}
     assert {".duckdb", ".parquet", ".pdf", ".xlsx", ".html"} <= kinds
     assert pipeline["quality_report"] in scanned
+    names = {p.name for p in scanned}
+    assert {"社情民意信息工作通报_2021-Q2.xlsx", "社情民意信息工作年度考核_2021.html"} <= names
     assert any(p.is_relative_to(home / "logs") for p in scanned)
     hits = []
     for path in scanned:

@@ -63,7 +63,7 @@ from sqmy_etl.orchestration import dbt_failures
 from sqmy_etl.orchestration.alerting import alert_dbt_failure, log_dbt_node_failure
 from sqmy_etl.orchestration.defaults import WRITER_POOL
 from sqmy_etl.pii import redact_text
-from sqmy_etl.transform.build import DBT_PROFILE, dbt_env, dbt_target
+from sqmy_etl.transform.build import DBT_PROFILE, dbt_env, dbt_target, prepare_build
 from sqmy_etl.warehouse.db import writer_lock
 
 log = logging.getLogger(__name__)
@@ -251,6 +251,7 @@ class RetryingDbtProducer(DbtProducerWatcherOperator):
             self.test_results_per_model.clear()
             try:
                 with writer_lock(settings):
+                    prepare_build(settings)  # as `sqmy transform` does before dbt
                     return super().execute(context, **kwargs)
             except Exception as exc:
                 record = self._record_failure(attempt, exc, dest)

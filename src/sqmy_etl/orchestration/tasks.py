@@ -307,15 +307,3 @@ def retrain_themes(as_of: datetime) -> dict[str, Any]:
         "macro_f1_l1": outcome.metrics["macro_f1_l1"],
         "macro_f1_l2": outcome.metrics["macro_f1_l2"],
     }
-
-
-def refresh_themes() -> dict[str, int]:
-    """Theme suggestions and hot-topic members for the dbt build that follows (CONTRACT §6);
-    without a usable model the suggestions are skipped with a warning, the run goes on."""
-    from sqmy_etl.themes.suggest import refresh_warehouse
-    from sqmy_etl.warehouse.db import writer_lock
-
-    settings = Settings.from_env()
-    with writer_lock(settings):
-        result = refresh_warehouse(settings)
-    return {"suggestions": result.suggestions, "hot_topics": result.hot_topics}

@@ -154,29 +154,33 @@ def _require_success(result: dbtRunnerResult) -> None:
         raise TransformFailed([r.node.unique_id for r in failed], "\n".join(lines))
 
 
-def _ensure_raw(settings: Settings) -> None:
-    """The sources must exist even before the first ingest, or dbt cannot build."""
+def prepare_build(settings: Settings) -> None:
+    """What every ``dbt build`` needs first; the caller holds the writer lock.
+
+    The same steps for ``sqmy transform`` and the Airflow producer, so both
+    build from the same inputs: the office's reference files (units, scoring
+    rules) checked — a wrong one raises ``ReferenceFileError`` (a
+    ``TransformFailed``) naming the line, before anything is built; the raw
+    sources created even before the first ingest, or dbt cannot build; theme
+    suggestions and hot-topic members refreshed (CONTRACT §6).
+    """
+    from sqmy_etl.reference_overrides import check_reference_files
+    from sqmy_etl.themes.suggest import refresh_warehouse
+
+    check_reference_files(settings)
     con = open_warehouse(settings)
     try:
         ensure_raw_schema(con)
     finally:
         con.close()
+    refresh_warehouse(settings)
 
 
 def run_transform(settings: Settings) -> TransformResult:
-    """``dbt build`` under the writer lock; publish the marts only if every node passed.
-
-    The office's reference files (units, scoring rules) are checked first: a
-    wrong one raises ``ReferenceFileError`` (a ``TransformFailed``) before dbt runs.
-    """
-    from sqmy_etl.reference_overrides import check_reference_files
-    from sqmy_etl.themes.suggest import refresh_warehouse
-
+    """``dbt build`` under the writer lock; publish the marts only if every node passed."""
     settings.ensure_dirs()
-    check_reference_files(settings)
     with writer_lock(settings):
-        _ensure_raw(settings)
-        refresh_warehouse(settings)  # theme suggestions and hot topics (CONTRACT §6)
+        prepare_build(settings)
         started = time.perf_counter()
         result = invoke_dbt(settings, ["build"])
         elapsed = time.perf_counter() - started
