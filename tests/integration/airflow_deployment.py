@@ -37,6 +37,7 @@ START_REDIS = (
     "--appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log"
 )
 TERMINAL_RUN_STATES = {"success", "failed"}
+FINAL_TASK_STATES = {"success", "failed", "upstream_failed", "skipped"}
 CELERY = "CeleryExecutor"
 
 
@@ -222,6 +223,22 @@ class Deployment:
             return None
 
         return self._poll(finished, timeout, f"{dag_id} run {run_id or ''} finished")
+
+    def first_run(self, dag_id: str, timeout: float) -> dict[str, Any]:
+        """The first run of ``dag_id`` once it exists (e.g. one an asset event started)."""
+        return self._poll(lambda: next(iter(self.runs(dag_id)), None), timeout, f"{dag_id} run")
+
+    def wait_for_tasks(
+        self, dag_id: str, run_id: str, task_ids: tuple[str, ...], timeout: float
+    ) -> dict[tuple[str, int], str]:
+        """The run's task states once every one of ``task_ids`` has a final state."""
+
+        def settled() -> dict[tuple[str, int], str] | None:
+            states = self.task_states(dag_id, run_id)
+            final = all(states.get((t, -1)) in FINAL_TASK_STATES for t in task_ids)
+            return states if final else None
+
+        return self._poll(settled, timeout, f"{', '.join(task_ids)} settled in {run_id}")
 
     def end_run(self, dag_id: str, run_id: str, attempts: int = 5) -> None:
         """Mark a run failed: its unfinished tasks stop and the next run may start.

@@ -31,7 +31,6 @@ ROOT = Path(__file__).resolve().parents[2]
 PRODUCER = "dbt.dbt_producer_watcher"
 PLANTED = "test.sqmy.assert_planted_failure"
 DIM_REGION_TESTS = "dbt.dim_region.test"
-SETTLED = {"success", "failed", "upstream_failed", "skipped"}
 PLANTED_SQL = """\
 -- Planted by tests/integration/test_dbt_in_airflow.py: fails while planted.csv has a data row.
 select p.planted
@@ -127,14 +126,6 @@ def _wait_for(probe: Any, timeout: float, what: str) -> Any:
     raise TimeoutError(f"waited {timeout:.0f}s for: {what}")
 
 
-def _settled(
-    deployment: Deployment, run_id: str, task_ids: tuple[str, ...]
-) -> dict[tuple[str, int], str] | None:
-    """The run's task states once every one of ``task_ids`` has a final state."""
-    states = deployment.task_states("sqmy_transform", run_id)
-    return states if all(states.get((t, -1)) in SETTLED for t in task_ids) else None
-
-
 def _run_folder(deployment: Deployment, run_id: str) -> Path:
     """Where the producer keeps the failed attempts of ``run_id`` in the deployment's home."""
     from sqmy_etl.orchestration.dbt_failures import run_folder
@@ -157,10 +148,8 @@ def test_a_failing_dbt_test_fails_the_producer_and_mails_once(
         run_id = deployment.trigger("sqmy_transform")
         # The producer's failure decides the run; the ~80 status tasks after it only
         # report. Wait for the tasks asserted on, then end the run (max_active_runs=1).
-        states = _wait_for(
-            lambda: _settled(deployment, run_id, (PRODUCER, "publish", DIM_REGION_TESTS)),
-            400,
-            "producer, publish and dim_region.test settled",
+        states = deployment.wait_for_tasks(
+            "sqmy_transform", run_id, (PRODUCER, "publish", DIM_REGION_TESTS), 400
         )
     finally:
         _plant(home, failing=False)
@@ -218,9 +207,7 @@ def test_a_busy_warehouse_is_retried_inside_the_producer_and_publishes(
 
     # The producer and publish decide; the ~85 status tasks after them only report (the
     # Celery test waits for all of them), so the run is ended once publish has settled.
-    states = _wait_for(
-        lambda: _settled(deployment, run_id, (PRODUCER, "publish")), 400, "publish settled"
-    )
+    states = deployment.wait_for_tasks("sqmy_transform", run_id, (PRODUCER, "publish"), 400)
     assert states[PRODUCER, -1] == "success"
     assert states["publish", -1] == "success"
     assert (home / "published" / "marts.duckdb").is_file()

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from sqmy_etl.orchestration.defaults import ALLOWED_TAGS, RAW_ASSET_URI, WRITER_POOL
+from sqmy_etl.transform.build import PRODUCTION_BUILD
 
 ROOT = Path(__file__).resolve().parents[2]
 DAGS = ROOT / "dags"
@@ -229,6 +230,7 @@ def test_publish_waits_for_the_whole_dbt_build_and_the_status_tasks_wait_for_it(
     assert not {t for t in publish.upstream_task_ids if t.startswith("dbt.")} - {producer.task_id}
     # the build is every node: nothing selected away from the producer's dbt build
     assert not (producer.select or producer.exclude or producer.selector)
+    assert ["build", *producer.dbt_cmd_flags] == PRODUCTION_BUILD  # what `sqmy transform` builds
     status = [t for t in transform.tasks if hasattr(t, "producer_task_id")]
     assert len(status) > 50
     downstream = {t.task_id for t in publish.get_flat_relatives(upstream=False)}

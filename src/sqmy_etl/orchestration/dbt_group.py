@@ -63,7 +63,13 @@ from sqmy_etl.orchestration import dbt_failures
 from sqmy_etl.orchestration.alerting import alert_dbt_failure, log_dbt_node_failure
 from sqmy_etl.orchestration.defaults import WRITER_POOL
 from sqmy_etl.pii import redact_text
-from sqmy_etl.transform.build import DBT_PROFILE, dbt_env, dbt_target, prepare_build
+from sqmy_etl.transform.build import (
+    DBT_PROFILE,
+    PRODUCTION_BUILD,
+    dbt_env,
+    dbt_target,
+    prepare_build,
+)
 from sqmy_etl.warehouse.db import writer_lock
 
 log = logging.getLogger(__name__)
@@ -115,6 +121,8 @@ def dbt_task_group(settings: Settings, group_id: str = "dbt") -> DbtTaskGroup:
             {"poke_interval": 2, "retries": 0, "on_failure_callback": log_dbt_node_failure}
         )
         setup_operator_args = {
+            # the same build as `sqmy transform`: unit tests are for CI (transform.build)
+            "dbt_cmd_flags": PRODUCTION_BUILD[1:],
             "pool": WRITER_POOL,
             "retries": 0,
             "on_failure_callback": alert_dbt_failure,

@@ -106,6 +106,12 @@ def _log_dbt_event(event: Any) -> None:
         log.debug("dbt: %s", event.info.msg)
 
 
+# dbt's unit tests check the SQL logic on fixed inputs, not the data: the same
+# answer on every run. As dbt recommends, production builds leave them out;
+# `make test` runs them once on a built warehouse (test_dbt_unit_tests.py).
+PRODUCTION_BUILD = ["build", "--exclude-resource-type", "unit_test"]
+
+
 def invoke_dbt(
     settings: Settings,
     args: list[str],
@@ -182,7 +188,7 @@ def run_transform(settings: Settings) -> TransformResult:
     with writer_lock(settings):
         prepare_build(settings)
         started = time.perf_counter()
-        result = invoke_dbt(settings, ["build"])
+        result = invoke_dbt(settings, PRODUCTION_BUILD)
         elapsed = time.perf_counter() - started
         _require_success(result)
         published = publish_marts(settings)
