@@ -358,3 +358,20 @@ def test_the_producer_pushes_a_node_once_finished_not_its_progress(transform_dag
     assert len(pushed) == 2
     assert any(v == {"status": "success", "outlet_uris": []} for v in values.values())
     assert any(isinstance(v, dict) and v.get("msg") == "NodeFinished" for v in values.values())
+
+
+def test_a_data_test_pushes_its_result_but_not_its_unread_event(transform_dag: Any) -> None:
+    """A finished data test on fct_issues: its aggregated result reaches the model's .test
+    task; its own event and compiled SQL (no task reads them) are not pushed."""
+    producer = transform_dag.get_task("dbt.dbt_producer_watcher")
+    pushed: list[tuple[str, Any]] = []
+    ti = SimpleNamespace(xcom_push=lambda key, value: pushed.append((key, value)))
+    parse = producer._make_parse_callable()
+    node = {
+        "unique_id": "test.sqmy.not_null_fct_issues_issue_id.abc",
+        "resource_type": "test",
+        "node_status": "pass",
+    }
+    line = json.dumps({"info": {"name": "NodeFinished", "msg": "ok"}, "data": {"node_info": node}})
+    parse(line, {"context": {"ti": ti}})
+    assert not [k for k, _ in pushed if k.startswith("test__")]
