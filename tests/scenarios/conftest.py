@@ -75,6 +75,20 @@ class World:
     snapshots: dict[str, dict[str, list[dict]]] = field(default_factory=dict)
     snapshot_errors: dict[str, str] = field(default_factory=dict)
 
+    @classmethod
+    def under(cls, base: Path) -> World:
+        """An empty home in ``base`` (the PII key outside it), ledgers to be built in ``base``,
+        ingests dated INGEST_DAY, wide terminal output for the tables the scenarios read."""
+        env = {
+            **os.environ,
+            "SQMY_HOME": str(base / "home"),
+            "SQMY_PII_KEY_FILE": str(base / "keys" / "pii.key"),
+            "SQMY_TODAY": INGEST_DAY,
+            "COLUMNS": "1000",
+        }
+        env.pop("SQMY_PII_KEY", None)
+        return cls(root=base / "ledgers", home=base / "home", env=env)
+
     def sqmy(self, *args: str, cwd: Path | None = None) -> Call:
         """Run `sqmy ARGS` as a user would, in this home."""
         done = subprocess.run(
@@ -252,16 +266,7 @@ def _phase_c(world: World) -> None:
 @pytest.fixture(scope="session")
 def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     """Build every scenario's ledgers and run the three phases once for the session."""
-    base = tmp_path_factory.mktemp("scenarios")
-    env = {
-        **os.environ,
-        "SQMY_HOME": str(base / "home"),
-        "SQMY_PII_KEY_FILE": str(base / "keys" / "pii.key"),
-        "SQMY_TODAY": INGEST_DAY,
-        "COLUMNS": "1000",
-    }
-    env.pop("SQMY_PII_KEY", None)
-    built = World(root=base / "ledgers", home=base / "home", env=env)
+    built = World.under(tmp_path_factory.mktemp("scenarios"))
     ledgers.build_all(built.root)
     _phase_a(built)
     _phase_b(built)

@@ -17,14 +17,13 @@ Every expected figure below is a literal with the arithmetic beside it.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.scenarios.book import Sheet, xlsx
-from tests.scenarios.conftest import INGEST_DAY, World, table_rows
+from tests.scenarios.conftest import World, table_rows
 
 # The office's rules: 自治区级 批示 is worth 20 up to 2021-06-30 and 40 from 2021-07-01.
 RULES = """event,channel,level,grade,points,valid_from,valid_to
@@ -102,16 +101,7 @@ def _ledgers(folder: Path) -> None:
 @pytest.fixture(scope="module")
 def lifecycle(tmp_path_factory: pytest.TempPathFactory) -> World:
     """The office year ingested and transformed with the office's own rules, once."""
-    base = tmp_path_factory.mktemp("lifecycle")
-    env = {
-        **os.environ,
-        "SQMY_HOME": str(base / "home"),
-        "SQMY_PII_KEY_FILE": str(base / "keys" / "pii.key"),
-        "SQMY_TODAY": INGEST_DAY,
-        "COLUMNS": "1000",
-    }
-    env.pop("SQMY_PII_KEY", None)
-    world = World(root=base / "ledgers", home=base / "home", env=env)
+    world = World.under(tmp_path_factory.mktemp("lifecycle"))
     _ledgers(world.root)
     (world.home / "reference").mkdir(parents=True)
     (world.home / "reference" / "scoring_rules.csv").write_text(RULES, encoding="utf-8")

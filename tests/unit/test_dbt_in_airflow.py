@@ -339,8 +339,10 @@ def test_the_producer_retries_itself_and_alone_alerts(transform_dag: Any) -> Non
     assert {t.retries for t in status_tasks} == {0}
 
 
-def _dbt_line(name: str, status: str) -> str:
-    node = {"unique_id": "model.sqmy.fct_issues", "resource_type": "model", "node_status": status}
+def _dbt_line(
+    name: str, status: str, unique_id: str = "model.sqmy.fct_issues", resource_type: str = "model"
+) -> str:
+    node = {"unique_id": unique_id, "resource_type": resource_type, "node_status": status}
     return json.dumps({"info": {"name": name, "msg": name}, "data": {"node_info": node}})
 
 
@@ -367,11 +369,6 @@ def test_a_data_test_pushes_its_result_but_not_its_unread_event(transform_dag: A
     pushed: list[tuple[str, Any]] = []
     ti = SimpleNamespace(xcom_push=lambda key, value: pushed.append((key, value)))
     parse = producer._make_parse_callable()
-    node = {
-        "unique_id": "test.sqmy.not_null_fct_issues_issue_id.abc",
-        "resource_type": "test",
-        "node_status": "pass",
-    }
-    line = json.dumps({"info": {"name": "NodeFinished", "msg": "ok"}, "data": {"node_info": node}})
-    parse(line, {"context": {"ti": ti}})
+    test = "test.sqmy.not_null_fct_issues_issue_id.abc"
+    parse(_dbt_line("NodeFinished", "pass", test, "test"), {"context": {"ti": ti}})
     assert not [k for k, _ in pushed if k.startswith("test__")]
