@@ -18,7 +18,7 @@ from sqmy_etl.logs import LazyConsole, configure_logging, stderr_console
 from sqmy_etl.themes.commands import themes_app
 
 if TYPE_CHECKING:
-    from sqmy_etl.ingest.load import FileResult, IngestReport, ProgressHook
+    from sqmy_etl.ingest.results import FileResult, IngestReport, ProgressHook
 
 app = typer.Typer(
     help="sqmy-etl：社情民意信息台账 → 数据集市 → 领导报告。",
@@ -135,7 +135,7 @@ def ingest(
 
     settings = _settings(verbose)
     if encoding is not None:
-        from sqmy_etl.ingest.model import FileRejected
+        from sqmy_etl.errors import FileRejected
         from sqmy_etl.ingest.readers.text import check_encoding_name
 
         try:

@@ -45,7 +45,7 @@ _ID_CARD_IN_TEXT = re.compile(
 _NOT_DIGIT = re.compile(r"[^0-9]")
 # every number above holds seven digits in a row or a "ddd-dddd" group: text without
 # either is returned untouched without running the three patterns
-_DIGIT_RUN = re.compile(r"[0-9]{7}|[0-9]{3}[- ][0-9]{4}")
+DIGIT_RUN = re.compile(r"[0-9]{7}|[0-9]{3}[- ][0-9]{4}")
 # a cell holding nothing but one such number (CONTRACT §1: treated as missing)
 _NUMBER_SEPARATORS = re.compile(r"[\s()+-]")
 _ONLY_NUMBER = re.compile(
@@ -177,7 +177,7 @@ def redact_text(text: str) -> str:
     ``填表人：王芳 联系电话：13912342222`` → ``填表人：王芳 联系电话：139****2222``.
     ID numbers go first, so their digits are never read as a phone number.
     """
-    if not _DIGIT_RUN.search(text):
+    if not DIGIT_RUN.search(text):
         return text
     text = _ID_CARD_IN_TEXT.sub(_mask_id_in_text, text)
     text = _LANDLINE_IN_TEXT.sub(_mask_landline, text)

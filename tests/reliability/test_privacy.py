@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from sqmy_etl.config import Limits
-from sqmy_etl.ingest.model import FileRejected
+from sqmy_etl.errors import FileRejected
 from sqmy_etl.ingest.readers import read_file
 from tests.reliability.conftest import fetch, home_env, sqmy
 

@@ -12,7 +12,7 @@ import pytest
 import xlsxwriter
 
 from sqmy_etl.config import Settings
-from sqmy_etl.ingest import load
+from sqmy_etl.ingest import load, manifest
 from sqmy_etl.ingest.load import ingest_file, ingest_paths
 from sqmy_etl.logs import configure_logging
 
@@ -309,7 +309,7 @@ def test_a_crash_before_commit_leaves_nothing_and_a_rerun_loads_once(
         raise KeyboardInterrupt
 
     with monkeypatch.context() as patch:
-        patch.setattr(load, "_write_manifest", crash)
+        patch.setattr(manifest, "write_manifest", crash)
         with pytest.raises(KeyboardInterrupt):
             ingest_file(settings, source)
     assert source.exists()

@@ -9,10 +9,12 @@ import duckdb
 import pytest
 
 from sqmy_etl.config import Limits, Settings
-from sqmy_etl.ingest import load
-from sqmy_etl.ingest.load import FileResult, ingest_file
-from sqmy_etl.ingest.model import FileRejected
+from sqmy_etl.errors import FileRejected
+from sqmy_etl.ingest import batches as batching
+from sqmy_etl.ingest import transaction
+from sqmy_etl.ingest.load import ingest_file
 from sqmy_etl.ingest.readers import read_file
+from sqmy_etl.ingest.results import FileResult
 from sqmy_etl.validate import runner
 
 WHOLE = 10**9  # a chunk size no test file reaches: the file is read in one piece
@@ -88,15 +90,15 @@ def _ingest(
 ) -> tuple[FileResult, int]:
     """Ingest with ``chunk_rows`` rows a chunk; also returns how many batches were loaded."""
     batches = []
-    load_batch = load._load_batch
+    load_batch = batching.load_batch
 
     def counted(*args: object) -> None:
         batches.append(1)
         load_batch(*args)  # type: ignore[arg-type]
 
     with monkeypatch.context() as patch:
-        patch.setattr(load, "CHUNK_ROWS", chunk_rows)
-        patch.setattr(load, "_load_batch", counted)
+        patch.setattr(transaction, "CHUNK_ROWS", chunk_rows)
+        patch.setattr(batching, "load_batch", counted)
         result = ingest_file(settings, source)
     return result, len(batches)
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date, datetime
 
 import pandas as pd
 
 from sqmy_etl import pii
 from sqmy_etl.ingest.model import SourceTable
-from sqmy_etl.ingest.normalise import RAW_COLUMNS, normalise_table
+from sqmy_etl.ingest.normalise import PY_WHITESPACE, RAW_COLUMNS, normalise_table
 
 KEY = b"0123456789abcdef0123456789abcdef"
 
@@ -141,3 +142,38 @@ def test_excel_numbers_keep_their_typed_form_and_text_is_nfkc() -> None:
     assert _value(frame, 0, "submission_id") == "120"
     assert _value(frame, 0, "theme") == "ABC 供暖"
     assert list(frame["source_sheet"]) == ["Sheet1"] and list(frame["source_row"]) == [5]
+
+
+def test_arrow_trims_what_python_strip_trims() -> None:
+    """Prose is trimmed by Arrow with ``PY_WHITESPACE``: exactly the characters ``str.strip``
+    removes, counted here over every code point."""
+    python = {chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace()}
+    assert set(PY_WHITESPACE) == python
+
+
+def test_prose_is_normalised_trimmed_and_masked_as_one_cell_at_a_time_would_be() -> None:
+    """Titles and contents (the Arrow path) give what ``normalise_text`` + ``redact_text``
+    give per cell: NFKC, trimmed, blank → missing, phone and ID numbers masked."""
+    written = [
+        "\u3000关于供暖的建议\u2028",
+        "联系电话：１３９１２３４２２２２，请回电",
+        "身份证 110101199003071234 已核实",
+        " \u3000\x1c ",
+        None,
+        "座机 0471-1234567",
+    ]
+    rows = [[f"NM-{i}", "2021-03-18", text, text] for i, text in enumerate(written)]
+    frame = normalise_table(
+        _table("submissions", ["submission_id", "received_date", "title", "content"], rows),
+        KEY,
+    )
+    expected = [
+        "关于供暖的建议",
+        "联系电话:139****2222,请回电",
+        "身份证 110101********1234 已核实",
+        None,
+        None,
+        "座机 0471-***4567",
+    ]
+    assert [_value(frame, i, "title") for i in range(len(written))] == expected
+    assert [_value(frame, i, "content") for i in range(len(written))] == expected

@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sqmy_etl.config import Limits
-from sqmy_etl.ingest.model import FileRead, FileRejected
+from sqmy_etl.errors import FileRejected
+from sqmy_etl.ingest.model import FileRead
 from sqmy_etl.ingest.readers import read_file
 from sqmy_etl.ingest.readers.csv_reader import read_csv
 from sqmy_etl.ingest.readers.text import detect_encoding

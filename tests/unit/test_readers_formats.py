@@ -19,7 +19,8 @@ import pytest
 import xlsxwriter
 
 from sqmy_etl.config import Limits
-from sqmy_etl.ingest.model import FileRejected, SourceTable
+from sqmy_etl.errors import FileRejected
+from sqmy_etl.ingest.model import SourceTable
 from sqmy_etl.ingest.readers import read_file, xlsx_reader
 from sqmy_etl.ingest.readers.xlsx_guard import inspect_xlsx
 from sqmy_etl.ingest.values import parse_date

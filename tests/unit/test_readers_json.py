@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from sqmy_etl.config import Limits
-from sqmy_etl.ingest.model import FileRejected, SourceTable
+from sqmy_etl.errors import FileRejected
+from sqmy_etl.ingest.model import SourceTable
 from sqmy_etl.ingest.readers import read_file
 
 LIMITS = Limits()

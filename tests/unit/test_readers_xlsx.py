@@ -9,7 +9,8 @@ import pytest
 import xlsxwriter
 
 from sqmy_etl.config import Limits
-from sqmy_etl.ingest.model import FileRejected, SourceTable
+from sqmy_etl.errors import FileRejected
+from sqmy_etl.ingest.model import SourceTable
 from sqmy_etl.ingest.readers import read_file
 from sqmy_etl.ingest.values import normalise_text, parse_date
 

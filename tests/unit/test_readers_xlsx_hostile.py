@@ -17,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sqmy_etl.config import Limits
-from sqmy_etl.ingest.model import FileRead, FileRejected
+from sqmy_etl.errors import FileRejected
+from sqmy_etl.ingest.model import FileRead
 from sqmy_etl.ingest.readers import read_file, xlsx_reader
 
 LIMITS = Limits()

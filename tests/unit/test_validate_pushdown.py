@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sqmy_etl.config import Limits
-from sqmy_etl.ingest.model import FileRejected
+from sqmy_etl.errors import FileRejected
 from sqmy_etl.ingest.normalise import normalise_table
 from sqmy_etl.ingest.readers import read_file
 from sqmy_etl.synth import generate_ledgers

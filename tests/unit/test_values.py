@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
@@ -197,7 +198,10 @@ def test_parse_issue_no_accepts_every_contract_form(
 
 @pytest.mark.parametrize(
     "value",
-    [None, "", "第0期", "0", 0, -3, 37.5, "第期", "abc", "2021年", "37期期", True, "第37-1期"],
+    [
+        *(None, "", "第0期", "0", 0, -3, 37.5, "第期", "abc", "2021年", "37期期", True),
+        *("第37-1期", "2021年第0期", "2021年第000期", "2021年第1234567期"),
+    ],
 )
 def test_parse_issue_no_rejects_the_unparseable(value: object) -> None:
     """A blank, zero or malformed issue number raises ValueError."""
@@ -210,6 +214,32 @@ def test_a_cumulative_number_alone_is_not_an_issue_number(value: str) -> None:
     """总第612期 without 第N期 names no issue of a year: the error asks for 第N期."""
     with pytest.raises(ValueError, match="缺少“第N期”"):
         parse_issue_no(value)
+
+
+@given(st.integers(1000, 2999), st.integers(0, 999_999), st.integers(0, 3))
+def test_the_plain_form_reads_as_the_contract_forms_do(year: int, seq: int, zeros: int) -> None:
+    """2021年第37期 (zero-padded or not) gives what 2021年度第37期, its other spelling, gives;
+    a zero or a number of more than six digits is no issue number."""
+    digits = "0" * zeros + str(seq)
+    written = f"{year}年第{digits}期"
+    if seq == 0 or len(digits) > 6:
+        with pytest.raises(ValueError, match=r"\S"):
+            parse_issue_no(written)
+        return
+    assert parse_issue_no(written) == parse_issue_no(f"{year}年度第{digits}期") == (year, seq)
+
+
+def test_no_character_but_whitespace_normalises_to_nothing() -> None:
+    """Readers take a cell opening with a non-space character as filled without normalising it
+    (``readers.table._blank``); that holds because no such character is blank after NFKC."""
+    blank = [
+        hex(code)
+        for code in range(sys.maxunicode + 1)
+        if not 0xD800 <= code < 0xE000  # lone surrogates are no text
+        and not chr(code).isspace()
+        and normalise_text(chr(code)) is None
+    ]
+    assert blank == []
 
 
 def test_issue_id_is_year_dash_three_digit_seq() -> None:

@@ -25,8 +25,9 @@ from collections.abc import Callable
 from functools import cache
 from importlib import resources
 
-from sqmy_etl.ingest.model import Cell, TableKind
+from sqmy_etl.ingest.model import Cell
 from sqmy_etl.ingest.values import normalise_text
+from sqmy_etl.tables import TableKind
 
 # A kind matches when both of its required fields are named (see detect_kind).
 REQUIRED_FIELDS: dict[TableKind, tuple[str, str]] = {

@@ -1,4 +1,4 @@
-"""The shapes that pass between readers, the loader and validation.
+"""The shapes that pass between readers, normalisation and the loader.
 
 Readers only know formats; they hand over ``SourceTable`` objects whose
 columns are already canonical field names (CONTRACT.md §1 "Columns"), so
@@ -10,22 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
 
-TableKind = Literal["submissions", "issues", "feedback", "theme_reviews"]
+from sqmy_etl.tables import TableKind
 
 # A cell as a reader hands it over: text, a number (xlsx), a date/datetime
 # (xlsx date cells), a list (json source_submissions / feedback), or None.
 Cell = str | int | float | date | datetime | list | None
-
-
-class FileRejected(Exception):
-    """The whole file cannot be loaded; ``reason`` is shown to the user and written
-    to ``rejected/<name>.reason.txt``."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ column so a million-row file does not sit in memory twice.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import partial
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
@@ -21,11 +22,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqmy_etl import pii
 from sqmy_etl.ingest import values
-from sqmy_etl.ingest.model import Cell, SourceTable, TableKind
+from sqmy_etl.ingest.model import Cell, SourceTable
+from sqmy_etl.tables import TableKind
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
+    import pyarrow as pa
 
 # The raw.* columns filled from a table (lineage columns sha256 / ingest_seq are the loader's).
 RAW_COLUMNS: dict[TableKind, tuple[str, ...]] = {
@@ -108,17 +111,37 @@ def _per_cell(cells: np.ndarray, fn: Callable[[Any], Any]) -> np.ndarray:
     return _objects((fn(c) if c is not None and c == c else None for c in cells), len(cells))
 
 
-def _per_distinct(cells: np.ndarray, fn: Callable[[Any], Any]) -> np.ndarray:
-    """``fn`` once per distinct non-blank cell, spread back over the rows; blanks give None."""
+def _distinct(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(code of each cell, the distinct non-blank cells); a blank cell's code is -1.
+
+    List cells (JSON arrays) cannot be hashed: then every non-blank cell is a value of its own.
+    """
     import numpy as np
     import pandas as pd
 
     try:
-        codes, uniques = pd.factorize(cells)
-    except TypeError:  # list cells (JSON arrays) are unhashable
-        return _per_cell(cells, fn)
-    mapped = _objects((fn(u) for u in uniques), len(uniques))
-    return np.append(mapped, None)[codes]  # code -1 (blank) picks the trailing None
+        return pd.factorize(cells)
+    except TypeError:
+        # ``c == c`` is False only for NaN
+        present = np.fromiter(
+            (c is not None and c == c for c in cells), dtype=bool, count=len(cells)
+        )
+        codes = np.full(len(cells), -1)
+        codes[present] = np.arange(np.count_nonzero(present))
+        return codes, cells[present]
+
+
+def _spread(mapped: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Values per distinct cell back over the rows; code -1 (blank) gives None."""
+    import numpy as np
+
+    return np.append(mapped, None)[codes]
+
+
+def _per_distinct(cells: np.ndarray, fn: Callable[[Any], Any]) -> np.ndarray:
+    """``fn`` once per distinct non-blank cell, spread back over the rows; blanks give None."""
+    codes, uniques = _distinct(cells)
+    return _spread(_objects(map(fn, uniques), len(uniques)), codes)
 
 
 def _strings(items: np.ndarray) -> pd.api.extensions.ExtensionArray:
@@ -160,55 +183,64 @@ def _on_text(fn: Callable[[str], Any]) -> Callable[[Cell], Any]:
 _clean_free_text = _on_text(pii.redact_text)
 
 
-# cells per Arrow pass of ``_arrow_nfkc``: keeps the Arrow copies of long prose small
-_NFKC_CHUNK = 65536
+# cells per Arrow pass of ``_arrow_free_texts``: keeps the Arrow copies of long prose small
+_ARROW_CHUNK = 65536
+# what Python's ``str.strip()`` removes: every character whose ``isspace()`` is True
+PY_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
+    "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
 
 
-def _arrow_nfkc(cells: np.ndarray) -> list[str | None] | None:
-    """NFKC of an all-text column through Arrow (utf8proc), ``None`` if any cell is not text.
-
-    Python's ``unicodedata.normalize`` was the biggest single cost of a
-    million-row ingest (ledger prose is full of full-width punctuation, so
-    nothing is already normalised); Arrow's is several times faster and gives
-    the same text. Cells that are not ``str`` (numbers and dates from xlsx)
-    send the column back to the per-cell path, which knows how to print them.
-    """
+def _arrow_free_text(array: pa.Array) -> pa.Array:
+    """NFKC, trimmed, blank → null, with phone / ID numbers masked: ``_clean_free_text``
+    on a whole Arrow array. Only the texts that may hold such a number (``pii.DIGIT_RUN``,
+    searched by Arrow) go through Python's ``redact_text``; in ledger prose that is few."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    out: list[str | None] = []
-    for start in range(0, len(cells), _NFKC_CHUNK):
+    text = pc.utf8_trim(pc.utf8_normalize(array, "NFKC"), PY_WHITESPACE)
+    text = pc.if_else(pc.equal(pc.binary_length(text), 0), pa.scalar(None, text.type), text)
+    suspect = pc.fill_null(pc.match_substring_regex(text, pii.DIGIT_RUN.pattern), False)
+    if not pc.any(suspect).as_py():
+        return text
+    redacted = [pii.redact_text(value) for value in pc.filter(text, suspect).to_pylist()]
+    return pc.replace_with_mask(text, suspect, pa.array(redacted, type=text.type))
+
+
+def _arrow_free_texts(cells: np.ndarray) -> pa.ChunkedArray | None:
+    """``_arrow_free_text`` of an all-text column, ``None`` if any cell is not text.
+
+    Python's ``unicodedata.normalize`` and the per-cell regex search were the
+    biggest costs of a million-row ingest (ledger prose is full of full-width
+    punctuation, so nothing is already normalised); Arrow's (utf8proc, RE2)
+    give the same text several times faster and hand DuckDB a column it reads
+    without converting. Cells that are not ``str`` (numbers and dates from xlsx)
+    send the column back to the per-cell path, which knows how to print them.
+    """
+    import pyarrow as pa
+
+    chunks = []
+    for start in range(0, len(cells), _ARROW_CHUNK):
         try:
             array = pa.array(
-                cells[start : start + _NFKC_CHUNK], type=pa.large_string(), from_pandas=True
+                cells[start : start + _ARROW_CHUNK], type=pa.large_string(), from_pandas=True
             )
         except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):
             return None
-        out.extend(pc.utf8_normalize(array, "NFKC").to_pylist())
-    return out
+        chunks.append(_arrow_free_text(array))
+    return pa.chunked_array(chunks, type=pa.large_string())
 
 
-def _redact_stripped(text: str | None) -> str | None:
-    """The rest of ``_clean_free_text`` for text already in NFKC."""
-    if text is None:
-        return None
-    text = text.strip()
-    return pii.redact_text(text) if text else None
-
-
-def _free_texts(cells: np.ndarray) -> pd.Series:
-    """Normalised prose (mostly unique) with phone / ID numbers typed into it masked.
-
-    Prose stays as Python objects: converting a million long texts to Arrow
-    at once would briefly need twice their size (``_arrow_nfkc`` goes in
-    chunks), and DuckDB reads object columns just as well.
-    """
+def _free_texts(cells: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """Normalised prose (mostly unique) with phone / ID numbers typed into it masked."""
     import pandas as pd
 
-    normalised = _arrow_nfkc(cells)
+    normalised = _arrow_free_texts(cells)
     if normalised is None:
-        return pd.Series(_per_cell(cells, _clean_free_text), dtype=object)
-    return pd.Series(_objects(map(_redact_stripped, normalised), len(cells)), dtype=object)
+        return _strings(_per_cell(cells, _clean_free_text))
+    return pd.array(normalised, dtype="str")
 
 
 def _parsed(cells: np.ndarray, parse: Callable[[Cell], Any]) -> tuple[np.ndarray, ...]:
@@ -223,9 +255,12 @@ def _parsed(cells: np.ndarray, parse: Callable[[Cell], Any]) -> tuple[np.ndarray
         except ValueError as exc:
             return text, None, pii.redact_text(str(exc))
 
-    outcome = _per_distinct(cells, attempt)
-    n = len(cells)
-    return tuple(_objects((o[i] if o else None for o in outcome), n) for i in range(3))
+    codes, uniques = _distinct(cells)
+    outcomes = [attempt(cell) for cell in uniques]
+    # split per distinct value, then spread: three passes over the rows would cost more
+    return tuple(
+        _spread(_objects((o[i] for o in outcomes), len(outcomes)), codes) for i in range(3)
+    )
 
 
 class _Columns:
@@ -348,22 +383,49 @@ def _protected(
     """``<field>_hash`` and ``<field>_masked``: the clear value goes no further than this."""
     apply = _per_cell if unique else _per_distinct
     return {
-        f"{field}_hash": _strings(apply(clear, lambda v: pii.pii_hash(v, key))),
+        f"{field}_hash": _strings(apply(clear, partial(pii.pii_hash, key=key))),
         f"{field}_masked": _strings(apply(clear, mask)),
     }
 
 
-# the forms phone and ID-card cells are hashed and masked by (a digitless phone: None)
-_phone_digits = _on_text(lambda text: pii.phone_digits(text) or None)
-_id_card = _on_text(pii.id_card_canonical)
+def _canonical(
+    cells: np.ndarray, ready: re.Pattern[str], canonical: Callable[[str], str | None]
+) -> np.ndarray:
+    """A phone or ID-card column in the form it is hashed and masked by.
+
+    A cell that is in that form already (``ready`` matches all of it, as it
+    does for nearly every cell of a ledger) is taken as it is; the others are
+    normalised and put in form by ``canonical`` one by one.
+    """
+    slow = _on_text(canonical)
+    return _objects(
+        (
+            cell
+            if type(cell) is str and ready.fullmatch(cell)
+            else (slow(cell) if cell is not None and cell == cell else None)
+            for cell in cells
+        ),
+        len(cells),
+    )
+
+
+# the forms phone and ID-card cells are hashed and masked by (a digitless phone: None), and
+# the cells already in them: ASCII digits only, nothing for NFKC, strip or the canonical form
+# to change (an 11-digit number carries no +86 / 0086 prefix to drop)
+_PHONE_READY = re.compile(r"[0-9]{11}")
+_ID_CARD_READY = re.compile(r"[0-9]{17}[0-9X]|[0-9]{15}")
+_phone_digits = partial(
+    _canonical, ready=_PHONE_READY, canonical=lambda t: pii.phone_digits(t) or None
+)
+_id_cards = partial(_canonical, ready=_ID_CARD_READY, canonical=pii.id_card_canonical)
 
 
 def _submissions(table: SourceTable, cols: _Columns, key: bytes) -> dict[str, Any]:
     date_text, received, date_error = _dates(cols["received_date"], table)
     published_text, published, published_error = _dates(cols["published_date"], table)
     issue = _issue_numbers(cols["issue_no"], published, year_from_date=True)
-    phone = _per_cell(cols["phone"], _phone_digits)
-    id_card = _per_cell(cols["id_card"], _id_card)
+    phone = _phone_digits(cols["phone"])
+    id_card = _id_cards(cols["id_card"])
     return {
         "submission_id": _texts(cols["submission_id"], unique=True),
         "received_date": received,

@@ -27,8 +27,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from sqmy_etl.config import Settings
-from sqmy_etl.ingest.model import TableKind
 from sqmy_etl.pii import redact_text
+from sqmy_etl.tables import TableKind
 from sqmy_etl.warehouse.db import WarehouseBusy, open_warehouse
 
 if TYPE_CHECKING:

@@ -121,6 +121,9 @@ _ISSUE_FORMS = (
     # the canonical issue_id itself: 2021-037, 2021-37期
     re.compile(r"(?P<y>[12]\d{3})-(?P<s>\d{1,6})期?"),
 )
+# The form nearly every ledger writes, exactly as the first of _ISSUE_FORMS reads it (ASCII
+# digits, nothing for NFKC or the whitespace and cumulative rules to change)
+_ISSUE_NO_PLAIN = re.compile(r"(?P<y>[12][0-9]{3})年第(?P<s>[0-9]{1,6})期")
 # 第三十七期: a sequence written in Chinese numerals (up to 9999), read as 第37期.
 _CHINESE_SEQ = re.compile(r"第([零〇一二两三四五六七八九十百千]+)期")
 _CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
@@ -324,6 +327,9 @@ def parse_issue_no(value: Cell) -> tuple[int | None, int]:
     dropped here and kept only in the raw text. A year-less number is resolved
     later (from the published date, or for feedback from the feedback date).
     """
+    plain = _ISSUE_NO_PLAIN.fullmatch(value) if type(value) is str else None
+    if plain and int(plain["s"]) >= 1:  # the common case, 2021年第37期, read at once
+        return int(plain["y"]), int(plain["s"])
     if isinstance(value, bool) or value is None:
         raise ValueError(f"不是期号 / not an issue number: {value!r}")
     if isinstance(value, float):

@@ -44,7 +44,7 @@ def _archived_files(settings: Settings) -> list[Path]:
 
 
 def _names_in(path: Path, settings: Settings, wanted: set[str], key: bytes) -> dict[str, str]:
-    from sqmy_etl.ingest.model import FileRejected
+    from sqmy_etl.errors import FileRejected
     from sqmy_etl.ingest.readers import read_file
 
     found: dict[str, str] = {}

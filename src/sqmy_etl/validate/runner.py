@@ -19,7 +19,8 @@ from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from sqmy_etl.ingest.model import FileRejected, TableKind
+from sqmy_etl.errors import FileRejected
+from sqmy_etl.tables import TableKind
 from sqmy_etl.validate.suites import load_suite
 
 if TYPE_CHECKING:

@@ -15,7 +15,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqmy_etl.config import Limits
-from sqmy_etl.ingest.model import FileRead, FileRejected
+from sqmy_etl.errors import FileRejected
+from sqmy_etl.ingest.model import FileRead
 from sqmy_etl.ingest.readers.csv_reader import read_csv
 from sqmy_etl.ingest.readers.json_reader import read_json
 from sqmy_etl.ingest.readers.text import detect_encoding, first_text_char

@@ -16,7 +16,8 @@ from itertools import islice
 from pathlib import Path
 
 from sqmy_etl.config import Limits
-from sqmy_etl.ingest.model import FileRead, FileRejected
+from sqmy_etl.errors import FileRejected
+from sqmy_etl.ingest.model import FileRead
 from sqmy_etl.ingest.readers.table import (
     HEAD_ROWS,
     NumberedRow,

@@ -21,11 +21,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqmy_etl.config import Limits
+from sqmy_etl.errors import FileRejected
 from sqmy_etl.ingest.headers import REQUIRED_FIELDS, field_for, normalise_header
-from sqmy_etl.ingest.model import Cell, FileRead, FileRejected, SourceTable, TableKind
+from sqmy_etl.ingest.model import Cell, FileRead, SourceTable
 from sqmy_etl.ingest.readers.table import check_field_size
 from sqmy_etl.ingest.readers.text import detect_encoding, first_text_char
 from sqmy_etl.pii import redact_text
+from sqmy_etl.tables import TableKind
 
 SUBMISSION_FIELDS = (
     "submission_id",

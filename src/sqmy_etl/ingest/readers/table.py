@@ -34,14 +34,16 @@ from operator import itemgetter
 
 from sqmy_etl import pii
 from sqmy_etl.config import Limits
+from sqmy_etl.errors import FileRejected
 from sqmy_etl.ingest.headers import (
     detect_kind,
     feedback_fields,
     normalise_header,
     register_fields,
 )
-from sqmy_etl.ingest.model import Cell, FileRejected, SkippedRow, SourceTable, TableKind
+from sqmy_etl.ingest.model import Cell, SkippedRow, SourceTable
 from sqmy_etl.ingest.values import normalise_text, parse_issue_no
+from sqmy_etl.tables import TableKind
 
 HEADER_SEARCH_ROWS = 11  # up to 10 title / note rows, then the header's (first) row
 HEAD_ROWS = HEADER_SEARCH_ROWS + 1  # rows to read before the data: a header may span two
@@ -292,7 +294,14 @@ class _RowCheck:
 
 
 def _blank(cell: object) -> bool:
-    """True for a cell that holds nothing (None, spaces, NaN)."""
+    """True for a cell that holds nothing (None, spaces, NaN).
+
+    Text that does not start with whitespace is never blank: no character
+    that is not whitespace normalises (NFKC) to whitespace alone, so the
+    common cell is decided without normalising it.
+    """
+    if type(cell) is str and cell and not cell[0].isspace():
+        return False
     return normalise_text(cell) is None  # type: ignore[arg-type]
 
 
@@ -479,7 +488,8 @@ def _fill_issue_scalars(rows: list[list[object]], fields: list[str | None]) -> N
                     known[col] = row[col]
     for key, row in zip(keys, rows, strict=True):
         for col, value in first.get(key, {}).items():
-            if _blank(row[col]):
+            # the row that gave the value (the only row of most issues) keeps it
+            if row[col] is not value and _blank(row[col]):
                 row[col] = value
 
 

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
-from sqmy_etl.ingest.model import FileRejected
+from sqmy_etl.errors import FileRejected
 
 _CHUNK = 1 << 20
 ADVICE = (

@@ -33,7 +33,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from sqmy_etl.config import Limits
-from sqmy_etl.ingest.model import FileRejected
+from sqmy_etl.errors import FileRejected
 
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

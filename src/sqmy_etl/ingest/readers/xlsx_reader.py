@@ -21,7 +21,8 @@ from pathlib import Path
 
 import sqmy_etl
 from sqmy_etl.config import Limits
-from sqmy_etl.ingest.model import FileRead, FileRejected, SourceTable
+from sqmy_etl.errors import FileRejected
+from sqmy_etl.ingest.model import FileRead, SourceTable
 from sqmy_etl.ingest.readers.table import NotATable, table_chunks
 from sqmy_etl.ingest.readers.xlsx_guard import WorkbookFacts, inspect_xlsx
 
