@@ -9,13 +9,33 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import date, datetime
+from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # SQMY_WAREHOUSE: the embedded DuckDB file (one writer) or DuckLake (many writers, CONTRACT §7)
 ENGINES = ("duckdb", "ducklake")
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+_PACKAGE_DIR = Path(__file__).resolve().parent
+# The checkout's root when running from it (src/sqmy_etl/config.py); tests and
+# scripts use it. What the package reads at run time goes through shipped_dir.
+PROJECT_ROOT = _PACKAGE_DIR.parents[1]
+# Where the wheel carries dbt/, expectations/ and dags/ (pyproject.toml, wheel sources)
+SHIPPED = "_project"
+
+
+def shipped_dir(name: str) -> Path:
+    """A folder of the project the package reads at run time: ``dbt``, ``expectations``, ``dags``.
+
+    Running from the checkout (``uv sync`` installs it editable), the
+    checkout's own folder, so an edit counts at once and the layout is the one
+    the Makefile and the docs name. From an installed wheel there is no
+    checkout: the copy shipped inside the package. Nothing writes there
+    (dbt's target and logs go under SQMY_HOME), so it may be read-only.
+    """
+    if _PACKAGE_DIR.parent.name == "src" and (PROJECT_ROOT / "pyproject.toml").is_file():
+        return PROJECT_ROOT / name
+    return Path(str(resources.files("sqmy_etl").joinpath(SHIPPED, name)))
 
 
 def _int_env(name: str, default: int) -> int:
@@ -66,7 +86,7 @@ class Settings:
     @classmethod
     def from_env(cls) -> Settings:
         home = Path(os.environ.get("SQMY_HOME", "sqmy-home")).resolve()
-        dbt_dir = Path(os.environ.get("SQMY_DBT_DIR", PROJECT_ROOT / "dbt")).resolve()
+        dbt_dir = Path(os.environ.get("SQMY_DBT_DIR", shipped_dir("dbt"))).resolve()
         key_file = Path(os.environ.get("SQMY_PII_KEY_FILE", home / "secrets" / "pii.key")).resolve()
         engine = os.environ.get("SQMY_WAREHOUSE", "").strip().lower() or "duckdb"
         if engine not in ENGINES:

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from sqmy_etl.config import Settings, today_shanghai
+from sqmy_etl.config import Settings, shipped_dir, today_shanghai
+
+CHECKOUT = Path(__file__).resolve().parents[2]
 
 
 def test_layout_follows_contract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -33,3 +35,14 @@ def test_today_can_be_pinned(monkeypatch: pytest.MonkeyPatch) -> None:
     """SQMY_TODAY pins the ingest day so date-range rules are reproducible."""
     monkeypatch.setenv("SQMY_TODAY", "2022-01-05")
     assert today_shanghai() == date(2022, 1, 5)
+
+
+def test_checkout_reads_its_own_folders(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From the checkout the dbt project, suites and DAGs are the checkout's, not a shipped copy.
+
+    The wheel's copy is exercised by tests/integration/test_wheel_install.py.
+    """
+    monkeypatch.delenv("SQMY_DBT_DIR", raising=False)
+    for name in ("dbt", "expectations", "dags"):
+        assert shipped_dir(name) == CHECKOUT / name
+    assert Settings.from_env().dbt_dir == CHECKOUT / "dbt"

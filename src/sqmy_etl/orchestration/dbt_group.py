@@ -70,6 +70,7 @@ from sqmy_etl.transform.build import (
     dbt_target,
     prepare_build,
 )
+from sqmy_etl.transform.manifest import ensure_manifest
 from sqmy_etl.warehouse.db import writer_lock
 
 log = logging.getLogger(__name__)
@@ -90,9 +91,11 @@ def manifest_path(settings: Settings) -> Path:
 
     ``make manifest`` writes the default; tests point the env var at a
     manifest they built so they never race a developer's ``dbt/target``.
+    From an installed wheel the default lives under SQMY_HOME and the first
+    parse builds it (``transform.manifest``).
     """
     override = os.environ.get(MANIFEST_ENV)
-    return Path(override) if override else settings.dbt_dir / "target" / "manifest.json"
+    return Path(override) if override else ensure_manifest(settings)
 
 
 def execution_mode() -> ExecutionMode:

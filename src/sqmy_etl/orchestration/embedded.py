@@ -26,7 +26,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from sqmy_etl.config import PROJECT_ROOT, Settings
+from sqmy_etl.config import Settings, shipped_dir
 
 DAGS_ENV = "SQMY_DAGS_DIR"
 DAG_ORDER = ("sqmy_ingest", "sqmy_transform")
@@ -88,8 +88,8 @@ class EmbeddedRunFailed(RuntimeError):
 
 
 def dags_folder() -> Path:
-    """The DAG files: ``SQMY_DAGS_DIR`` or ``dags/`` of the checkout."""
-    return Path(os.environ.get(DAGS_ENV, PROJECT_ROOT / "dags")).resolve()
+    """The DAG files: ``SQMY_DAGS_DIR``, else ``dags/`` of the checkout or the wheel's copy."""
+    return Path(os.environ.get(DAGS_ENV, shipped_dir("dags"))).resolve()
 
 
 def run_embedded(settings: Settings, timeout_s: int = 1800) -> dict[str, str]:

@@ -13,8 +13,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqmy_etl.config import PROJECT_ROOT
-from sqmy_etl.ingest.model import TableKind
+from sqmy_etl.config import shipped_dir
+from sqmy_etl.tables import TableKind
 from sqmy_etl.validate.rules import RULES
 
 SUITES_ENV = "SQMY_EXPECTATIONS_DIR"
@@ -26,7 +26,7 @@ class SuiteError(ValueError):
 
 def suites_dir() -> Path:
     """``expectations/`` of the project, or ``SQMY_EXPECTATIONS_DIR`` for a deployed copy."""
-    return Path(os.environ.get(SUITES_ENV, PROJECT_ROOT / "expectations"))
+    return Path(os.environ.get(SUITES_ENV, shipped_dir("expectations")))
 
 
 @cache
