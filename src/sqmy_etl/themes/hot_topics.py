@@ -31,6 +31,12 @@ COMMON_MIN_DOCUMENTS = 10  # in a small period nothing is boilerplate yet
 MIN_SHARED = 0.5
 MIN_SUBMISSIONS = 4
 PERIOD_TYPES = ("year", "quarter", "month")
+# The settings above, part of every stored period fingerprint: a change to any of them
+# makes the next refresh search every period again.
+RULES = (
+    f"similarity={SIMILARITY} common={COMMON_SHARE}/{COMMON_MIN_DOCUMENTS} "
+    f"shared={MIN_SHARED} min={MIN_SUBMISSIONS}"
+)
 
 
 @dataclass(frozen=True)

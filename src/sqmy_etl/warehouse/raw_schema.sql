@@ -151,9 +151,9 @@ CREATE TABLE IF NOT EXISTS raw.theme_reviews (
     theme_l1           VARCHAR,              -- mapped; NULL when left blank
     theme_l2           VARCHAR
 );
--- Derived from raw.submissions by sqmy_etl.themes before every dbt build and replaced
--- whole (a cache of the current model's output, not a delivery): suggestions for untagged
--- submissions, and the members of each hot topic (dbt counts them).
+-- Derived from raw.submissions by sqmy_etl.themes before every dbt build and brought up
+-- to date there (a cache of the current model's output, not a delivery): suggestions for
+-- untagged submissions, and the members of each hot topic (dbt counts them).
 CREATE TABLE IF NOT EXISTS raw.theme_suggestions (
     submission_id      VARCHAR NOT NULL,
     suggested_l1       VARCHAR NOT NULL,
@@ -169,3 +169,12 @@ CREATE TABLE IF NOT EXISTS raw.hot_topic_members (
     submission_id      VARCHAR NOT NULL
 );
 ALTER TABLE raw.theme_reviews ADD COLUMN IF NOT EXISTS extra_json VARCHAR;
+-- sqmy_etl.themes.suggest refreshes both tables above incrementally: a suggestion keeps a
+-- hash of the text it was predicted from, and each hot-topic period searched keeps a
+-- fingerprint of its submissions; a period whose fingerprint is unchanged keeps its members.
+ALTER TABLE raw.theme_suggestions ADD COLUMN IF NOT EXISTS text_hash UBIGINT;
+CREATE TABLE IF NOT EXISTS raw.hot_topic_periods (
+    period_type        VARCHAR NOT NULL,     -- year | quarter | month
+    period_label       VARCHAR NOT NULL,
+    fingerprint        VARCHAR NOT NULL      -- finder settings | count | xor of row hashes
+);
