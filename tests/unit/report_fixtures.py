@@ -3,9 +3,11 @@
 The mart rows are literals (2021 calibrated on the seed article: 1005 篇,
 320 期, 204 民生期, 43 of them instructed); every grid cell not listed is
 zero, as the contract's full grid has it. The fct rows are a handful of
-hand-made submissions and issues, mostly in 2021-Q3, whose counts the tests
-reason out by hand. Planted hostile and personal-looking values let tests
-prove they never reach a report.
+hand-made submissions and issues, mostly in 2021-Q3; the report marts
+(``mart_report_*``) of 2021-Q3 and 2021 hold what those rows give, counted
+by hand (dbt's unit tests prove the models count the same way). Planted
+hostile and personal-looking values let tests prove they never reach a
+report.
 """
 
 from __future__ import annotations
@@ -111,6 +113,27 @@ CREATE TABLE mart_region_summary (
     region_code VARCHAR, region_name VARCHAR, submissions_received BIGINT,
     issues_published BIGINT, issues_instructed BIGINT, instruction_rate DOUBLE,
     instructions_total BIGINT, issues_adopted_national BIGINT);
+CREATE TABLE mart_report_minsheng_subthemes (
+    period_type VARCHAR, period_label VARCHAR, theme_l2 VARCHAR, issues_published INTEGER,
+    issues_instructed INTEGER, instruction_rate DOUBLE, instructions_total INTEGER);
+CREATE TABLE mart_report_sectors (
+    period_type VARCHAR, period_label VARCHAR, sector VARCHAR, submissions_received INTEGER,
+    submissions_published INTEGER, publish_rate DOUBLE);
+CREATE TABLE mart_report_submitting_units (
+    period_type VARCHAR, period_label VARCHAR, submitting_unit VARCHAR,
+    issues_published INTEGER, issues_instructed INTEGER, issues_adopted_national INTEGER,
+    unit_rank INTEGER);
+CREATE TABLE mart_report_instruction_timing (
+    period_type VARCHAR, period_label VARCHAR, issues_timed INTEGER, days_0_to_7 INTEGER,
+    days_8_to_15 INTEGER, days_16_to_30 INTEGER, days_31_to_60 INTEGER, days_over_60 INTEGER,
+    issues_within_30_days INTEGER, mean_days DOUBLE, median_days DOUBLE);
+CREATE TABLE mart_report_instruction_levels (
+    period_type VARCHAR, period_label VARCHAR, highest_instruction_level VARCHAR,
+    issues_instructed INTEGER);
+CREATE TABLE mart_report_data_quality (
+    period_type VARCHAR, period_label VARCHAR, submissions_unknown_region INTEGER,
+    submissions_unclassified INTEGER, submissions_without_sector INTEGER,
+    submissions_possible_duplicates INTEGER, issues_unclassified INTEGER);
 """
 
 # submission_id, received, region, sector, theme_l1, theme_l2, issue_id, duplicate_of
@@ -145,6 +168,60 @@ ISSUES = [
     ("2021-107", date(2021, 9, 10), "未分类", None, None, None, False),
     ("2021-020", date(2021, 2, 10), "生态环境", "草原保护", date(2021, 5, 1), "自治区级", False),
 ]
+
+
+# The report marts for 2021-Q3 and 2021, counted by hand from the rows above; 2021 adds
+# S11 (九三学社) and its issue 2021-020 (自治区级 批示 after 80 days) and S13 (not published).
+# (label, 民生 sub-theme) → (published, instructed, 批示); other known sub-themes are 0
+MINSHENG_SUBTHEMES = {
+    "教育": (2, 1, 1),  # 2021-101 (批示), 2021-102
+    "医疗卫生": (1, 1, 1),  # 2021-103
+    "供暖供气": (1, 1, 1),  # 2021-104
+    "未细分": (1, 0, 0),  # 2021-105 has no sub-theme
+}
+# sector → (received, published), in the report's order
+SECTORS = {
+    "2021-Q3": [
+        ("盟市政协", 2, 2),  # S03, S05
+        ("工商联", 2, 1),  # S08, S09 (not published)
+        (HOSTILE_SECTOR, 1, 1),
+        ("中国民主同盟", 1, 1),
+        ("九三学社", 1, 1),  # S07
+        ("未注明界别", 1, 0),  # S10
+    ],
+    "2021": [
+        ("九三学社", 4, 4),  # S01, S02, S07, S11
+        ("盟市政协", 2, 2),
+        ("工商联", 2, 1),
+        (HOSTILE_SECTOR, 1, 1),
+        ("中国民主同盟", 1, 1),
+        (MARKUP_SECTOR, 1, 0),  # S13
+        ("未注明界别", 1, 0),
+    ],
+}
+# unit → (issues, instructed, adopted nationally), by rank. 九三学社: 2021-101 (S01, 批示,
+# 采用), 2021-102 (S02), 2021-106 (S01 again, 批示), 2021-107 (S07 and S02: once)
+UNITS_Q3 = [
+    ("九三学社", 4, 2, 1),
+    (HOSTILE_SECTOR, 1, 1, 0),  # S06: 2021-106
+    ("中国民主同盟", 1, 1, 0),  # S04: 2021-103
+    ("盟市政协", 1, 1, 0),  # S05 of an unknown region: 2021-104
+    ("赤峰市政协", 1, 1, 0),  # S03: 2021-103
+    ("工商联", 1, 0, 0),  # S08: 2021-105
+]
+UNITS = {"2021-Q3": UNITS_Q3, "2021": [("九三学社", 5, 3, 1), *UNITS_Q3[1:]]}
+# days to the first 批示: 2021-101 5, 2021-103 12, 2021-106 20, 2021-104 48 (+ 2021-020 80)
+# → (issues, per bucket ×5, within 30 days, mean, median)
+TIMING = {
+    "2021-Q3": (4, 1, 1, 1, 1, 0, 3, 21.25, 16.0),
+    "2021": (5, 1, 1, 1, 1, 1, 3, 33.0, 20.0),
+}
+LEVELS = {
+    "2021-Q3": [("国家级", 1), ("自治区级", 2), ("盟市级", 1)],
+    "2021": [("国家级", 1), ("自治区级", 3), ("盟市级", 1)],
+}
+# unknown region (S05, S10), 未分类 (S07, S10), no sector (S10), duplicate (S09); 2021-107
+QUALITY = {"2021-Q3": (2, 2, 1, 1, 1), "2021": (2, 2, 1, 1, 1)}
 
 
 def _period_bounds(label: str) -> tuple[str, date, date]:
@@ -182,6 +259,51 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> No
     con.register("fixture_rows", batch)
     con.execute(f"INSERT INTO {table} SELECT * FROM fixture_rows")
     con.unregister("fixture_rows")
+
+
+def _report_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """Fill the mart_report_* tables from the hand-counted literals above."""
+    minsheng = [l2 for l2, l1 in theme_l2_to_l1().items() if l1 == "民生"]
+    subthemes = []
+    for label in ("2021-Q3", "2021"):
+        kind = _period_bounds(label)[0]
+        for name in dict.fromkeys([*minsheng, *MINSHENG_SUBTHEMES]):
+            published, instructed, total = MINSHENG_SUBTHEMES.get(name, (0, 0, 0))
+            rate = instructed / published if published else None
+            subthemes.append((kind, label, name, published, instructed, rate, total))
+    _insert(con, "mart_report_minsheng_subthemes", subthemes)
+    _insert(
+        con,
+        "mart_report_sectors",
+        [
+            (_period_bounds(label)[0], label, sector, n, p, p / n)
+            for label, rows in SECTORS.items()
+            for sector, n, p in rows
+        ],
+    )
+    _insert(
+        con,
+        "mart_report_submitting_units",
+        [
+            (_period_bounds(label)[0], label, *unit, rank)
+            for label, rows in UNITS.items()
+            for rank, unit in enumerate(rows, start=1)
+        ],
+    )
+    for table, literals in (
+        ("mart_report_instruction_timing", TIMING),
+        ("mart_report_data_quality", QUALITY),
+    ):
+        _insert(con, table, [(_period_bounds(k)[0], k, *v) for k, v in literals.items()])
+    _insert(
+        con,
+        "mart_report_instruction_levels",
+        [
+            (_period_bounds(label)[0], label, level, n)
+            for label, rows in LEVELS.items()
+            for level, n in rows
+        ],
+    )
 
 
 def build_marts(
@@ -285,6 +407,7 @@ def build_marts(
                 )
             )
         _insert(con, "fct_issues", issue_rows)
+        _report_marts(con)
         _insert(
             con,
             "fct_feedback",

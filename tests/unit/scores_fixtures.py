@@ -1,10 +1,9 @@
 """A small published marts file for the 通报 and 年度考核 reports, every number typed by hand.
 
 Five units of two types, the quarter 2021-Q1 with its bases 2020-Q4 (环比) and
-2020-Q1 (同比), its three months (quota progress), the year 2021 (grades),
-four issues with six feedback rows, the scoring rules (with a 批示 rule that
-changes on 2021-02-01) and three members. An issue title and a 批示 post carry
-a planted name and phone: neither may reach a report.
+2020-Q1 (同比) and its quota progress, the year 2021 (grades), four issues
+with six feedback rows and the points they earn, and three members. An issue
+title and a 批示 post carry a planted name and phone: neither may reach a report.
 """
 
 from __future__ import annotations
@@ -43,9 +42,12 @@ CREATE TABLE mart_member_scores (
     period_type VARCHAR, period_label VARCHAR, submitter_key VARCHAR, sector VARCHAR,
     unit_name VARCHAR, region_name VARCHAR, submissions_received BIGINT,
     submissions_published BIGINT, points BIGINT, rank BIGINT);
-CREATE TABLE dim_scoring_rules (
-    event_type VARCHAR, channel VARCHAR, level VARCHAR, grade VARCHAR, points INTEGER,
-    valid_from DATE, valid_to DATE);
+CREATE TABLE mart_report_unit_quota (
+    period_type VARCHAR, period_label VARCHAR, unit_name VARCHAR, unit_type VARCHAR,
+    quota INTEGER, submissions_received_to_date INTEGER, quota_share DOUBLE);
+CREATE TABLE mart_report_issue_points (
+    period_type VARCHAR, period_label VARCHAR, issue_id VARCHAR, theme_l1 VARCHAR,
+    published_date DATE, points INTEGER, adoptions INTEGER, instructions INTEGER);
 """
 
 CHIFENG, BAOTOU, WUHAI = "赤峰市政协", "包头市政协", "乌海市政协"
@@ -77,12 +79,12 @@ BASE_POINTS = {  # 环比 base 2020-Q4 and 同比 base 2020-Q1; 九三学社 has
     "2020-Q4": {CHIFENG: 40, BAOTOU: 25, MINMENG: 50, WUHAI: 0},
     "2020-Q1": {CHIFENG: 30, MINMENG: 40, BAOTOU: 0, WUHAI: 0},
 }
-MONTH_RECEIVED = {  # 2021-01..03; sums equal Q1_2021's received
-    CHIFENG: (2, 2, 2),
-    BAOTOU: (1, 1, 2),
-    MINMENG: (5, 0, 0),
-    JIUSAN: (0, 2, 0),
-    WUHAI: (0, 0, 0),
+QUOTA_Q1 = {  # January–March received (Q1_2021's) against the annual quota of UNIT_INFO
+    CHIFENG: (6, 6 / 30),
+    BAOTOU: (4, 4 / 30),
+    MINMENG: (5, 5 / 20),
+    JIUSAN: (2, 2 / 20),
+    WUHAI: (0, 0.0),
 }
 FUNNEL = {
     "2021-Q1": (10, 6, 1, 3, 4, 1, 3, 0, 3, 2, 21.0, 45.5),
@@ -108,18 +110,14 @@ FEEDBACK = [  # id, issue, type, level, post, date, channel, body, status
      "已办结"),
     ("F6", "2021-009", "批示", "盟市级", "赤峰市市长", date(2021, 4, 2), None, None, None),
 ]  # fmt: skip
-OPEN = None
-RULES = [  # event, channel, level, grade, points, valid_from, valid_to
-    ("编发单篇", None, None, None, 5, date(2000, 1, 1), OPEN),
-    ("编发综合", None, None, None, 2, date(2000, 1, 1), OPEN),
-    ("报送", None, None, None, 1, date(2000, 1, 1), OPEN),
-    ("采用", "单篇采用", "国家级", None, 20, date(2000, 1, 1), OPEN),
-    ("采用", "综合采用", "自治区级", None, 10, date(2000, 1, 1), OPEN),
-    ("批示", None, "自治区级", None, 15, date(2000, 1, 1), date(2021, 1, 31)),
-    ("批示", None, "自治区级", None, 20, date(2021, 2, 1), OPEN),
-    ("批示", None, "盟市级", None, 8, date(2000, 1, 1), OPEN),
-    ("等次", None, None, "优秀", 100, date(2000, 1, 1), OPEN),
-]
+# issue → (points, adoptions, instructions) for 2021 (the 年度考核); the rules behind them
+# are dbt's to apply (unit test report_issue_points_score_each_event_by_the_rule_of_its_date)
+ISSUE_POINTS = {
+    "2021-003": (45, 1, 1),
+    "2021-005": (13, 1, 0),
+    "2021-007": (5, 0, 0),
+    "2021-009": (10, 0, 1),
+}
 MEMBERS = [  # key, sector, unit, region, received, published, points, rank
     ("b1" * 32, "九三学社", JIUSAN, "自治区本级", 6, 2, 60, 1),
     ("c2" * 32, "盟市政协", CHIFENG, "赤峰市", 4, 2, 45, 2),
@@ -151,10 +149,6 @@ def build_score_marts(path: Path, members: list[tuple] | None = None) -> Path:
         units.append(_unit_row("year", "2021", unit, values, zero=unit == WUHAI))
     for label, points in BASE_POINTS.items():
         units += [_zero_row("quarter", label, unit, p) for unit, p in points.items()]
-    for unit, months in MONTH_RECEIVED.items():
-        for m, received in enumerate(months, start=1):
-            values = (received, 0, 0, 0, 0, 0, 0, 0, None, None, None, None)
-            units.append(_unit_row("month", f"2021-{m:02d}", unit, values))
     with duckdb.connect(str(path)) as con:
         con.execute(DDL)
         con.executemany(f"INSERT INTO mart_unit_scores VALUES ({', '.join('?' * 21)})", units)
@@ -188,7 +182,17 @@ def build_score_marts(path: Path, members: list[tuple] | None = None) -> Path:
             ],
         )
         con.executemany(f"INSERT INTO fct_feedback VALUES ({', '.join('?' * 9)})", FEEDBACK)
-        con.executemany(f"INSERT INTO dim_scoring_rules VALUES ({', '.join('?' * 7)})", RULES)
+        con.executemany(
+            f"INSERT INTO mart_report_unit_quota VALUES ({', '.join('?' * 7)})",
+            [
+                ("quarter", "2021-Q1", unit, UNIT_INFO[unit][0], UNIT_INFO[unit][2], *progress)
+                for unit, progress in QUOTA_Q1.items()
+            ],
+        )
+        con.executemany(
+            f"INSERT INTO mart_report_issue_points VALUES ({', '.join('?' * 8)})",
+            [("year", "2021", i, theme, day, *ISSUE_POINTS[i]) for i, day, theme, _ in ISSUES],
+        )
         con.executemany(
             f"INSERT INTO mart_member_scores VALUES ({', '.join('?' * 10)})",
             [("year", "2021", *m) for m in (members if members is not None else MEMBERS)],

@@ -118,8 +118,10 @@ def test_month_headline_and_missing_base_year(marts: duckdb.DuckDBPyConnection) 
     assert paragraphs(gather(marts, "2020"))[1] == "上年（2019年）无可比数据，同比记为“—”。"
 
 
-def test_quarter_breakdowns_from_the_fact_tables(marts: duckdb.DuckDBPyConnection) -> None:
-    """Sub-themes, sectors, units, timing, levels and quality counts match the hand-made rows."""
+def test_quarter_breakdowns_from_the_report_marts(marts: duckdb.DuckDBPyConnection) -> None:
+    """Sub-themes, sectors, units, timing, levels and quality counts are the report marts'
+    rows for the quarter, in the report's order (known sub-themes by taxonomy, 未细分 last;
+    sectors by size; units by rank; levels 国家级 first)."""
     data = gather(marts, "2021-Q3")
     subs = {s.name: (s.issues_published, s.issues_instructed) for s in data.minsheng_subthemes}
     assert subs["教育"] == (2, 1)

@@ -138,9 +138,7 @@ def test_evaluation_grades_and_shortlists(evaluation: Files) -> None:
     assert [r for r in counts.iter_rows(min_row=2, values_only=True)] == [
         ("优秀", 2), ("良好", 1), ("合格", 1), ("不合格", 1), ("合计", 5),
     ]  # fmt: skip
-    # 2021-003: 单篇 5 + 全国政协单篇采用 20 + 自治区级批示 on 02-15 under the rule valid from
-    # 02-01, 20 = 45; 2021-005: 综合 2 + 综合采用 10 + 报送 1 = 13; 2021-009: 综合 2 +
-    # 盟市级批示 8 = 10; 2021-007: 单篇 5 (a 办理反馈 earns nothing)
+    # by points: 2021-003 45, 2021-005 13, 2021-009 10, 2021-007 5
     items = _sheet(evaluation.xlsx, "优秀信息")
     assert column_values(items, "期号") == ["2021-003", "2021-005", "2021-009", "2021-007"]
     assert column_values(items, "积分") == [45, 13, 10, 5]
@@ -192,13 +190,14 @@ def test_reveal_names_needs_the_key_reads_the_archive_and_audits(
     assert "李明" not in line
 
 
-def test_evaluation_without_published_rules_says_so(tmp_path: Path) -> None:
-    """Marts without dim_scoring_rules: no 优秀信息 list, a note saying why and what to do."""
+def test_evaluation_without_published_issue_points_says_so(tmp_path: Path) -> None:
+    """Marts without mart_report_issue_points: no 优秀信息 list, a note saying why and what
+    to do."""
     settings = make_settings(tmp_path / "home")
     build_score_marts(settings.published)
     with duckdb.connect(str(settings.published)) as con:
-        con.execute("DROP TABLE dim_scoring_rules")
+        con.execute("DROP TABLE mart_report_issue_points")
     (xlsx,) = build_report(settings, "2021", ["xlsx"], kind="evaluation")
     items = _sheet(xlsx, "优秀信息")
     assert column_values(items, "期号") == []
-    assert "发布库未包含积分规则表（dim_scoring_rules）" in str(items.cell(3, 1).value)
+    assert "发布库未包含信息积分表（mart_report_issue_points）" in str(items.cell(3, 1).value)

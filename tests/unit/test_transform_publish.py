@@ -112,6 +112,7 @@ def test_failing_dbt_test_publishes_nothing_and_names_the_test(home: Settings, t
     assert failed.value.failing_nodes == ["test.sqmy.assert_always_fails"]
     assert "test.sqmy.assert_always_fails" in str(failed.value)
     assert published_bytes(home) == before
-    # marts.duckdb + 15 Parquet: 8 §4 marts + fct_issue_sources + the 3 §5 lifecycle marts
+    # marts.duckdb + 23 Parquet: 8 §4 marts + fct_issue_sources + the 3 §5 lifecycle marts
     # + dim_scoring_rules + the 2 §6 theme tables (fct_theme_suggestions, mart_hot_topics)
-    assert len(before) == 16
+    # + the 8 mart_report_* tables the reports print
+    assert len(before) == 24

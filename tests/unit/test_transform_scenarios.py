@@ -456,6 +456,14 @@ def test_published_file_holds_only_the_marts(built):
         "mart_member_scores",
         "mart_period_summary",
         "mart_region_summary",
+        "mart_report_data_quality",  # the figures the reports print (_marts__reports.yml)
+        "mart_report_instruction_levels",
+        "mart_report_instruction_timing",
+        "mart_report_issue_points",
+        "mart_report_minsheng_subthemes",
+        "mart_report_sectors",
+        "mart_report_submitting_units",
+        "mart_report_unit_quota",
         "mart_unit_scores",
     ]
     tables = rows(

@@ -182,7 +182,7 @@ def _regions(data: ReportData) -> bytes | None:
 
 def _timing(data: ReportData) -> bytes | None:
     buckets = data.timing.buckets
-    if not data.timing.days:
+    if not data.timing.issues:
         return None
     fig, ax = _figure(2.4)
     bars = ax.bar([label for label, _ in buckets], [n for _, n in buckets], color=RED, width=0.55)

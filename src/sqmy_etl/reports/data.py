@@ -2,15 +2,16 @@
 
 ``gather_report_data`` is the only place that queries: the narrative, the
 tables, the charts and the workbook all read the ``ReportData`` it returns,
-so a figure can never differ between the text and a table. Only aggregates
-are read — no titles, posts, ids or hashes — so nothing personal can reach
-a report.
+so a figure can never differ between the text and a table. Every figure is
+a row of a mart that dbt builds and tests (the contract marts and the
+``mart_report_*`` breakdowns, one row per period); here rows are only
+selected and ordered, never counted. Only aggregates are read — no titles,
+posts, ids or hashes — so nothing personal can reach a report.
 """
 
 from __future__ import annotations
 
-import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from sqmy_etl.reference import (
@@ -28,23 +29,30 @@ from sqmy_etl.reports.period import Period
 if TYPE_CHECKING:
     import duckdb
 
-UNSPECIFIED_SUBTHEME = "未细分"
-UNSPECIFIED_SECTOR = "未注明界别"
-UNSPECIFIED_LEVEL = "未注明级别"
-REGIONAL_CPPCC_SECTOR = "盟市政协"
+UNSPECIFIED_SUBTHEME = "未细分"  # as mart_report_minsheng_subthemes names it
 LEVEL_ORDER = ("国家级", "自治区级", "盟市级")
 TOP_UNITS = 10
 # Optional data-quality table: published beside the marts when the quality models are.
 QUARANTINE_TABLE = "dq_quarantine_by_reason"
-# (label, lowest day, highest day or None for open-ended)
-DAY_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
-    ("7天以内", 0, 7),
-    ("8～15天", 8, 15),
-    ("16～30天", 16, 30),
-    ("31～60天", 31, 60),
-    ("60天以上", 61, None),
+# (label, column of mart_report_instruction_timing)
+DAY_BUCKETS: tuple[tuple[str, str], ...] = (
+    ("7天以内", "days_0_to_7"),
+    ("8～15天", "days_8_to_15"),
+    ("16～30天", "days_16_to_30"),
+    ("31～60天", "days_31_to_60"),
+    ("60天以上", "days_over_60"),
 )
-PROMPT_DAYS = 30
+PROMPT_DAYS = 30  # mart_report_instruction_timing.issues_within_30_days
+REPORT_MARTS = (
+    "mart_period_summary",
+    "mart_region_summary",
+    "mart_report_minsheng_subthemes",
+    "mart_report_sectors",
+    "mart_report_submitting_units",
+    "mart_report_instruction_timing",
+    "mart_report_instruction_levels",
+    "mart_report_data_quality",
+)
 _MEASURE_COLUMNS = (
     "submissions_received, issues_published, issues_instructed, instruction_rate, "
     "instructions_total, issues_adopted_national"
@@ -97,11 +105,8 @@ class IssueCounts:
     name: str
     issues_published: int
     issues_instructed: int
+    instruction_rate: float | None
     instructions_total: int
-
-    @property
-    def instruction_rate(self) -> float | None:
-        return self.issues_instructed / self.issues_published if self.issues_published else None
 
 
 @dataclass(frozen=True)
@@ -117,12 +122,7 @@ class SectorCounts:
     sector: str
     submissions_received: int
     submissions_published: int
-
-    @property
-    def publish_rate(self) -> float | None:
-        if not self.submissions_received:
-            return None
-        return self.submissions_published / self.submissions_received
+    publish_rate: float | None
 
 
 @dataclass(frozen=True)
@@ -142,39 +142,28 @@ class UnitCounts:
 
 @dataclass(frozen=True)
 class Timing:
-    """Days from publication to the first 批示, for instructed issues of the period."""
+    """Days from publication to the first 批示 for the period's instructed issues."""
 
-    days: tuple[int, ...]
+    issues: int = 0
+    bucket_counts: tuple[int, ...] = (0,) * len(DAY_BUCKETS)
+    mean: float | None = None
+    median: float | None = None
+    prompt: int = 0  # instructed within PROMPT_DAYS
 
     @property
     def buckets(self) -> list[tuple[str, int]]:
-        return [
-            (label, sum(1 for d in self.days if low <= d and (high is None or d <= high)))
-            for label, low, high in DAY_BUCKETS
-        ]
-
-    @property
-    def mean(self) -> float | None:
-        return statistics.fmean(self.days) if self.days else None
-
-    @property
-    def median(self) -> float | None:
-        return float(statistics.median(self.days)) if self.days else None
-
-    @property
-    def prompt(self) -> int:
-        return sum(1 for d in self.days if d <= PROMPT_DAYS)
+        return [(label, n) for (label, _), n in zip(DAY_BUCKETS, self.bucket_counts, strict=True)]
 
 
 @dataclass(frozen=True)
 class Quality:
     """Data-quality counts for the period's rows (all still counted in the figures)."""
 
-    submissions_unknown_region: int
-    submissions_unclassified: int
-    submissions_without_sector: int
-    submissions_possible_duplicates: int
-    issues_unclassified: int
+    submissions_unknown_region: int = 0
+    submissions_unclassified: int = 0
+    submissions_without_sector: int = 0
+    submissions_possible_duplicates: int = 0
+    issues_unclassified: int = 0
     quarantined_rows: int | None = None  # all time; None when the marts do not publish it
 
 
@@ -259,15 +248,7 @@ def _table_names(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 
 def _require_tables(con: duckdb.DuckDBPyConnection) -> None:
-    needed = {
-        "mart_period_summary",
-        "mart_region_summary",
-        "fct_submissions",
-        "fct_issues",
-        "fct_issue_sources",
-        "dim_theme",
-    }
-    missing = sorted(needed - _table_names(con))
+    missing = sorted(set(REPORT_MARTS) - _table_names(con))
     if missing:
         raise ReportError(
             f"发布库缺少 {'、'.join(missing)}，请先运行 sqmy transform 发布数据集市"
@@ -310,33 +291,26 @@ def _themes(cells: dict[tuple[str, str], Measures], label: str) -> list[NamedMea
     )
 
 
-def _minsheng_subthemes(con: duckdb.DuckDBPyConnection, period: Period) -> list[IssueCounts]:
-    rows = con.execute(
-        """
-        WITH subthemes AS (
-            SELECT DISTINCT theme_l2 FROM dim_theme
-            WHERE theme_l1 = ? AND theme_l2 IS NOT NULL
-        ),
-        issues AS (
-            SELECT theme_l2,
-                   count(*) AS published,
-                   count(*) FILTER (WHERE is_instructed) AS instructed,
-                   coalesce(sum(instruction_count), 0) AS instructions
-            FROM fct_issues
-            WHERE theme_l1 = ? AND published_date BETWEEN ? AND ?
-            GROUP BY theme_l2
-        )
-        SELECT s.theme_l2 AS known, i.theme_l2 AS used,
-               coalesce(i.published, 0), coalesce(i.instructed, 0), coalesce(i.instructions, 0)
-        FROM subthemes AS s FULL JOIN issues AS i ON s.theme_l2 = i.theme_l2
-        """,
-        [MINSHENG, MINSHENG, period.start, period.end],
+def _period_rows(
+    con: duckdb.DuckDBPyConnection, period: Period, table: str, columns: str, order: str = "1"
+) -> list[tuple[Any, ...]]:
+    """The rows of a ``mart_report_*`` table for ``period``, in ``order``."""
+    return con.execute(
+        f"SELECT {columns} FROM {table} WHERE period_type = ? AND period_label = ? "
+        f"ORDER BY {order}",
+        [period.kind, period.label],
     ).fetchall()
+
+
+def _minsheng_subthemes(con: duckdb.DuckDBPyConnection, period: Period) -> list[IssueCounts]:
+    rows = _period_rows(
+        con,
+        period,
+        "mart_report_minsheng_subthemes",
+        "theme_l2, issues_published, issues_instructed, instruction_rate, instructions_total",
+    )
     order = _theme_order()
-    counts = [
-        IssueCounts(known or used or UNSPECIFIED_SUBTHEME, int(n), int(k), int(t))
-        for known, used, n, k, t in rows
-    ]
+    counts = [IssueCounts(name, int(n), int(k), rate, int(t)) for name, n, k, rate, t in rows]
     return sorted(
         counts,
         key=lambda c: (c.name == UNSPECIFIED_SUBTHEME, order.get(c.name, len(order)), c.name),
@@ -354,103 +328,69 @@ def _regions(con: duckdb.DuckDBPyConnection, period: Period) -> list[NamedMeasur
 
 
 def _sectors(con: duckdb.DuckDBPyConnection, period: Period) -> list[SectorCounts]:
-    rows = con.execute(
-        """
-        SELECT coalesce(sector, ?) AS sector,
-               count(*) AS received,
-               count(*) FILTER (WHERE is_published) AS published
-        FROM fct_submissions
-        WHERE received_date BETWEEN ? AND ?
-        GROUP BY 1
-        ORDER BY received DESC, published DESC, sector
-        """,
-        [UNSPECIFIED_SECTOR, period.start, period.end],
-    ).fetchall()
-    return [SectorCounts(name, int(n), int(p)) for name, n, p in rows]
+    rows = _period_rows(
+        con,
+        period,
+        "mart_report_sectors",
+        "sector, submissions_received, submissions_published, publish_rate",
+        "submissions_received DESC, submissions_published DESC, sector",
+    )
+    return [SectorCounts(name, int(n), int(p), rate) for name, n, p, rate in rows]
 
 
 def _top_units(con: duckdb.DuckDBPyConnection, period: Period) -> list[UnitCounts]:
-    """Units, never people: a 盟市政协 is named by its region, any other unit by its 界别.
-
-    Issues come from the issue → source bridge, not ``fct_submissions.issue_id``
-    (a submission's earliest issue only), so a submission published in several
-    issues credits its unit with each of them.
-    """
-    rows = con.execute(
-        """
-        WITH units AS (
-            SELECT DISTINCT
-                   CASE WHEN s.sector = ? AND s.region_name <> ? THEN s.region_name || '政协'
-                        ELSE coalesce(s.sector, ?) END AS unit,
-                   b.issue_id
-            FROM fct_issue_sources AS b
-            JOIN fct_submissions AS s ON s.submission_id = b.submission_id
-        )
-        SELECT u.unit,
-               count(*) AS published,
-               count(*) FILTER (WHERE i.is_instructed) AS instructed,
-               count(*) FILTER (WHERE i.is_adopted_national) AS adopted
-        FROM units AS u JOIN fct_issues AS i ON i.issue_id = u.issue_id
-        WHERE i.published_date BETWEEN ? AND ?
-        GROUP BY u.unit
-        ORDER BY published DESC, instructed DESC, adopted DESC, u.unit
-        LIMIT ?
-        """,
-        [
-            REGIONAL_CPPCC_SECTOR,
-            UNKNOWN_REGION,
-            UNSPECIFIED_SECTOR,
-            period.start,
-            period.end,
-            TOP_UNITS,
-        ],
-    ).fetchall()
-    return [UnitCounts(unit, int(n), int(k), int(a)) for unit, n, k, a in rows]
+    """The first ``TOP_UNITS`` units by ``unit_rank`` (units, never people)."""
+    rows = _period_rows(
+        con,
+        period,
+        "mart_report_submitting_units",
+        "submitting_unit, issues_published, issues_instructed, issues_adopted_national, unit_rank",
+        "unit_rank",
+    )
+    return [
+        UnitCounts(unit, int(n), int(k), int(a))
+        for unit, n, k, a, rank in rows
+        if rank <= TOP_UNITS
+    ]
 
 
 def _timing(con: duckdb.DuckDBPyConnection, period: Period) -> Timing:
-    rows = con.execute(
-        "SELECT days_to_first_instruction FROM fct_issues "
-        "WHERE published_date BETWEEN ? AND ? AND is_instructed "
-        "AND days_to_first_instruction IS NOT NULL ORDER BY 1",
-        [period.start, period.end],
-    ).fetchall()
-    return Timing(tuple(int(row[0]) for row in rows))
+    columns = ", ".join(column for _, column in DAY_BUCKETS)
+    rows = _period_rows(
+        con,
+        period,
+        "mart_report_instruction_timing",
+        f"issues_timed, issues_within_30_days, mean_days, median_days, {columns}",
+    )
+    if not rows:
+        return Timing()
+    issues, prompt, mean, median, *buckets = rows[0]
+    return Timing(int(issues), tuple(int(n) for n in buckets), mean, median, int(prompt))
 
 
 def _levels(con: duckdb.DuckDBPyConnection, period: Period) -> list[tuple[str, int]]:
-    rows = con.execute(
-        "SELECT coalesce(highest_instruction_level, ?), count(*) FROM fct_issues "
-        "WHERE published_date BETWEEN ? AND ? AND is_instructed GROUP BY 1",
-        [UNSPECIFIED_LEVEL, period.start, period.end],
-    ).fetchall()
+    rows = _period_rows(
+        con,
+        period,
+        "mart_report_instruction_levels",
+        "highest_instruction_level, issues_instructed",
+    )
     rank = {level: i for i, level in enumerate(LEVEL_ORDER)}
     ordered = sorted(rows, key=lambda r: (rank.get(r[0], len(rank)), r[0]))
     return [(level, int(n)) for level, n in ordered]
 
 
 def _quality(con: duckdb.DuckDBPyConnection, period: Period) -> Quality:
-    submissions = con.execute(
-        """
-        SELECT count(*) FILTER (WHERE region_name = ?),
-               count(*) FILTER (WHERE theme_l1 = ?),
-               count(*) FILTER (WHERE sector IS NULL),
-               count(*) FILTER (WHERE possible_duplicate_of IS NOT NULL)
-        FROM fct_submissions WHERE received_date BETWEEN ? AND ?
-        """,
-        [UNKNOWN_REGION, UNCLASSIFIED_THEME, period.start, period.end],
-    ).fetchall()[0]
-    issues = con.execute(
-        "SELECT count(*) FILTER (WHERE theme_l1 = ?) FROM fct_issues "
-        "WHERE published_date BETWEEN ? AND ?",
-        [UNCLASSIFIED_THEME, period.start, period.end],
-    ).fetchall()[0]
+    rows = _period_rows(
+        con,
+        period,
+        "mart_report_data_quality",
+        "submissions_unknown_region, submissions_unclassified, submissions_without_sector, "
+        "submissions_possible_duplicates, issues_unclassified",
+    )
+    counts = Quality(*(int(v) for v in rows[0])) if rows else Quality()
     quarantined = None
     if QUARANTINE_TABLE in _table_names(con):
         total = con.execute(f"SELECT sum(row_count) FROM {QUARANTINE_TABLE}").fetchall()[0][0]
         quarantined = int(total or 0)
-    return Quality(
-        *(int(v) for v in submissions),
-        issues_unclassified=int(issues[0]),
-        quarantined_rows=quarantined,
-    )
+    return replace(counts, quarantined_rows=quarantined)

@@ -14,7 +14,7 @@ from sqmy_etl.reports.period import Period
 from sqmy_etl.reports.scores_data import (
     AWARD_CLASSES,
     GRADE_ORDER,
-    RULES_TABLE,
+    ITEM_POINTS_TABLE,
     SHORTLIST_UNITS_PER_TYPE,
     UNROSTERED,
     ScoresData,
@@ -25,8 +25,8 @@ from sqmy_etl.reports.tongbao import funnel_sentence, funnel_table
 NAME = "社情民意信息工作年度考核"
 NOT_FOUND = "（原始台账中未找到）"
 NO_RULES = (
-    f"发布库未包含积分规则表（{RULES_TABLE}），无法按积分排列优秀信息；"
-    "请运行 sqmy transform 发布积分规则后重新生成本报告。"
+    f"发布库未包含信息积分表（{ITEM_POINTS_TABLE}），无法按积分排列优秀信息；"
+    "请运行 sqmy transform 重新发布数据集市后重新生成本报告。"
 )
 
 

@@ -3,8 +3,9 @@
 Like ``data`` for the work report, this is the only place these reports query:
 tables, narrative, charts and workbook read the dataclasses it returns. The
 scores themselves are computed by dbt (``mart_unit_scores``,
-``mart_member_scores``, ``mart_lifecycle_funnel``, CONTRACT §5); here they are
-only selected, ordered and compared. Issues are named by their 期号 and theme,
+``mart_member_scores``, ``mart_lifecycle_funnel``, CONTRACT §5, and the
+report marts ``mart_report_unit_quota`` and ``mart_report_issue_points``);
+here they are only selected, ordered and compared. Issues are named by their 期号 and theme,
 never by title, and 批示 by level, never by post: titles and posts are free
 text a clerk may have typed a name into.
 """
@@ -24,8 +25,8 @@ if TYPE_CHECKING:
 UNIT_TYPE_ORDER = ("盟市政协", "民主党派", "工商联", "专门委员会", "界别", "直报点")
 UNROSTERED = "未登记单位"
 GRADE_ORDER = ("优秀", "良好", "合格", "不合格")
-# the scoring rules as dbt read them (stg_reference__scoring_rules), when the marts publish them
-RULES_TABLE = "dim_scoring_rules"
+# each issue's points under the scoring rules, when the marts publish them
+ITEM_POINTS_TABLE = "mart_report_issue_points"
 SHORTLIST_ITEMS = 10
 SHORTLIST_UNITS_PER_TYPE = 3
 SHORTLIST_MEMBERS = 10
@@ -90,10 +91,7 @@ class QuotaProgress:
     unit_type: str
     quota: int
     received_to_date: int
-
-    @property
-    def share(self) -> float | None:
-        return self.received_to_date / self.quota if self.quota else None
+    share: float
 
 
 @dataclass(frozen=True)
@@ -192,7 +190,13 @@ def table_names(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 
 def _require(con: duckdb.DuckDBPyConnection) -> None:
-    needed = {"mart_unit_scores", "mart_lifecycle_funnel", "fct_feedback", "fct_issues"}
+    needed = {
+        "mart_unit_scores",
+        "mart_report_unit_quota",
+        "mart_lifecycle_funnel",
+        "fct_feedback",
+        "fct_issues",
+    }
     missing = sorted(needed - table_names(con))
     if missing:
         raise ReportError(
@@ -241,26 +245,14 @@ def _units(con: duckdb.DuckDBPyConnection, period: Period) -> list[UnitScore]:
 
 
 def _quota(con: duckdb.DuckDBPyConnection, period: Period) -> list[QuotaProgress]:
-    """Year-to-date submissions per rostered unit with a quota (the year row carries it)."""
-    months = [m.label for m in period.months_to_date()]
+    """Year-to-date submissions per unit with a quota, most advanced first."""
     rows = con.execute(
-        """
-        WITH year_rows AS (
-            SELECT unit_name, unit_type, quota FROM mart_unit_scores
-            WHERE period_type = 'year' AND period_label = ? AND quota > 0
-        ),
-        to_date AS (
-            SELECT unit_name, sum(submissions_received) AS received FROM mart_unit_scores
-            WHERE period_type = 'month' AND list_contains(?, period_label)
-            GROUP BY unit_name
-        )
-        SELECT y.unit_name, y.unit_type, y.quota, coalesce(t.received, 0)
-        FROM year_rows AS y LEFT JOIN to_date AS t USING (unit_name)
-        ORDER BY coalesce(t.received, 0) / y.quota DESC, y.unit_name
-        """,
-        [str(period.year), months],
+        "SELECT unit_name, unit_type, quota, submissions_received_to_date, quota_share "
+        "FROM mart_report_unit_quota WHERE period_type = ? AND period_label = ? "
+        "ORDER BY quota_share DESC, unit_name",
+        [period.kind, period.label],
     ).fetchall()
-    return [QuotaProgress(n, t or UNROSTERED, int(q), int(r)) for n, t, q, r in rows]
+    return [QuotaProgress(n, t or UNROSTERED, int(q), int(r), share) for n, t, q, r, share in rows]
 
 
 def _funnel(con: duckdb.DuckDBPyConnection, period: Period) -> Funnel:
@@ -299,51 +291,15 @@ def _items(con: duckdb.DuckDBPyConnection, period: Period) -> list[ItemEvent]:
 
 
 def _scored_items(con: duckdb.DuckDBPyConnection, period: Period) -> list[ScoredItem] | None:
-    """Issues of the period by the points their events earn each source, under the rules
-    valid on each event's date (CONTRACT §5); None when the marts publish no rules."""
-    if RULES_TABLE not in table_names(con):
+    """The period's issues with the most points (CONTRACT §5); None when the marts do not
+    publish issue points."""
+    if ITEM_POINTS_TABLE not in table_names(con):
         return None
     rows = con.execute(
-        f"""
-        WITH issues AS (
-            SELECT issue_id, theme_l1, published_date, submission_count FROM fct_issues
-            WHERE published_date BETWEEN ? AND ?
-        ),
-        events AS (
-            SELECT issue_id, issue_id AS event_id,
-                   CASE WHEN submission_count > 1 THEN '编发综合' ELSE '编发单篇' END AS event,
-                   NULL AS channel, NULL AS level, published_date AS day
-            FROM issues
-            UNION ALL
-            SELECT f.issue_id, f.feedback_id, f.feedback_type, f.channel, f.level,
-                   f.feedback_date
-            FROM fct_feedback AS f JOIN issues USING (issue_id)
-            WHERE f.feedback_type IN ('报送', '采用', '批示')
-        ),
-        scored AS (
-            -- the rule valid on the event's day; a blank channel or level matches any,
-            -- and the most specific rule wins
-            SELECT e.issue_id, e.event, coalesce(r.points, 0) AS points
-            FROM events AS e LEFT JOIN {RULES_TABLE} AS r
-              ON r.event_type = e.event
-             AND coalesce(r.channel = e.channel, r.channel IS NULL)
-             AND coalesce(r.level = e.level, r.level IS NULL)
-             AND e.day >= r.valid_from AND (r.valid_to IS NULL OR e.day <= r.valid_to)
-            QUALIFY row_number() OVER (
-                PARTITION BY e.event_id
-                ORDER BY (r.channel IS NOT NULL)::INTEGER + (r.level IS NOT NULL)::INTEGER DESC,
-                         r.points DESC
-            ) = 1
-        )
-        SELECT i.issue_id, i.theme_l1, i.published_date, sum(s.points) AS points,
-               count(*) FILTER (WHERE s.event = '采用') AS adoptions,
-               count(*) FILTER (WHERE s.event = '批示') AS instructions
-        FROM issues AS i JOIN scored AS s USING (issue_id)
-        GROUP BY i.issue_id, i.theme_l1, i.published_date
-        ORDER BY points DESC, i.published_date, i.issue_id
-        LIMIT ?
-        """,
-        [period.start, period.end, SHORTLIST_ITEMS],
+        f"SELECT issue_id, theme_l1, published_date, points, adoptions, instructions "
+        f"FROM {ITEM_POINTS_TABLE} WHERE period_type = ? AND period_label = ? "
+        "ORDER BY points DESC, published_date, issue_id LIMIT ?",
+        [period.kind, period.label, SHORTLIST_ITEMS],
     ).fetchall()
     return [ScoredItem(r[0], r[1], r[2], int(r[3]), int(r[4]), int(r[5])) for r in rows]
 

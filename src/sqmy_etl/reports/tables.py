@@ -258,17 +258,17 @@ def _shares(pairs: list[tuple[str, int]], first: str) -> tuple[tuple[Column, ...
 
 def _timing(data: ReportData) -> Table:
     columns, rows = _shares(data.timing.buckets, "自编发至首次批示")
-    days = data.timing.days
+    issues = data.timing.issues
     return Table(
         "timing",
         "批示时效",
         "批示时效分布",
         columns,
         rows,
-        total=("合计", len(days), 1.0 if days else None),
+        total=("合计", issues, 1.0 if issues else None),
         note=(
             f"平均用时{fmt_days(data.timing.mean)}天，中位数{fmt_days(data.timing.median)}天。"
-            if days
+            if issues
             else None
         ),
     )

@@ -168,7 +168,7 @@ def _regions_sentence(data: ReportData) -> str | None:
 
 def _timing_sentence(data: ReportData) -> str | None:
     timing = data.timing
-    if not timing.days:
+    if not timing.issues:
         return None
     return (
         f"获批示信息自编发至首次批示平均用时{fmt_days(timing.mean)}天，"
