@@ -25,3 +25,25 @@
     arg_min_null({{ column }}, {{ row_column }})
         filter (where {{ written_column }} is not null)
 {%- endmacro %}
+
+{% macro only_where_written(column, written_column) -%}
+    {#- latest_where_written of an id with one version: that version's
+        mapped value when it wrote one, else NULL. A projection, so most ids
+        (one version) need no aggregate over long text. -#}
+    case when {{ written_column }} is not null then {{ column }} end
+{%- endmacro %}
+
+{% macro merged_field(column, written_column=none, single=false) -%}
+    {#- One field of a merged id: latest_non_null (or latest_where_written
+        when it is mapped from a written column) over several versions, the
+        value itself for an id with one version (single=true). -#}
+    {%- if single and written_column -%}
+        {{ only_where_written(column, written_column) }}
+    {%- elif single -%}
+        {{ column }}
+    {%- elif written_column -%}
+        {{ latest_where_written(column, written_column) }}
+    {%- else -%}
+        {{ latest_non_null(column) }}
+    {%- endif -%}
+{%- endmacro %}

@@ -2,7 +2,7 @@ with
 
 feedback as (
 
-    select * from {{ ref('stg_raw__feedback') }}
+    select * from {{ ref('int_feedback_mapped') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 issues as (
 
-    select * from {{ ref('stg_raw__issues') }}
+    select * from {{ ref('int_issues_mapped') }}
 
 ),
 

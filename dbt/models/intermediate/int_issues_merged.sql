@@ -1,8 +1,53 @@
+{{ config(
+    materialized=touched_materialization(),
+    unique_key='issue_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+
+{#- (field of a version, written column it is mapped from or none, alias) -#}
+{%- set fields = [
+    ('issue_year', none, 'issue_year'),
+    ('issue_seq', none, 'issue_seq'),
+    ('published_date', none, 'published_date'),
+    ('title', none, 'title'),
+    ('source_submission_ids', none, 'source_submission_ids'),
+    ('theme_as_written', none, 'theme_as_written'),
+    ('theme_l1', 'theme_as_written', 'mapped_theme_l1'),
+    ('theme_l2', 'theme_as_written', 'mapped_theme_l2'),
+    ('ingest_file_sha256', none, 'current_file_sha256'),
+] -%}
+
 with
+
+all_issues as (
+
+    select * from {{ ref('int_issues_mapped') }}
+
+),
+
+issue_rows as (
+
+    select
+        all_issues.issue_id,
+        count(*) as row_count
+    from all_issues
+    group by all_issues.issue_id
+    {% if merges_touched_only() %}
+        -- an incremental run merges again only the ids a new delivery touched
+        having {{ touched_since('max(all_issues.ingest_seq)') }}
+    {% endif %}
+
+),
 
 issues as (
 
-    select * from {{ ref('stg_raw__issues') }}
+    select
+        all_issues.*,
+        issue_rows.row_count
+    from all_issues
+    inner join issue_rows
+        on all_issues.issue_id = issue_rows.issue_id
 
 ),
 
@@ -87,6 +132,7 @@ version_fields as (
             'issues.theme_l2', 'issues.theme_as_written', 'issues.source_row'
         ) }} as theme_l2
     from issues
+    where issues.row_count > 1
     group by issues.issue_id, issues.ingest_file_sha256, issues.source_sheet
 
 ),
@@ -110,25 +156,60 @@ versioned as (
 
 ),
 
-merged as (
+several_versions as (
 
     select
         versioned.issue_id,
-        {{ latest_non_null('issue_year') }} as issue_year,
-        {{ latest_non_null('issue_seq') }} as issue_seq,
-        {{ latest_non_null('published_date') }} as published_date,
-        {{ latest_non_null('title') }} as title,
-        {{ latest_non_null('source_submission_ids') }}
-            as source_submission_ids,
-        {{ latest_non_null('theme_as_written') }} as theme_as_written,
-        {{ latest_where_written('theme_l1', 'theme_as_written') }}
-            as mapped_theme_l1,
-        {{ latest_where_written('theme_l2', 'theme_as_written') }}
-            as mapped_theme_l2,
-        {{ latest_non_null('ingest_file_sha256') }} as current_file_sha256,
+        {% for column, written, alias in fields %}
+            {{ merged_field(column, written) }} as {{ alias }},
+        {% endfor %}
         count(*) as version_count
     from versioned
     group by versioned.issue_id
+
+),
+
+single_rows as (
+
+    -- most issues are one row of one table: its values are the merge
+    select
+        issues.issue_id,
+        issues.issue_year,
+        issues.issue_seq,
+        issues.published_date,
+        issues.title,
+        version_sources.source_submission_ids,
+        issues.theme_as_written,
+        issues.theme_l1,
+        issues.theme_l2,
+        issues.ingest_file_sha256
+    from issues
+    left join version_sources
+        on
+            issues.issue_id = version_sources.issue_id
+            and issues.ingest_file_sha256 = version_sources.ingest_file_sha256
+            and issues.source_sheet = version_sources.source_sheet
+    where issues.row_count = 1
+
+),
+
+single_versions as (
+
+    select
+        single_rows.issue_id,
+        {% for column, written, alias in fields %}
+            {{ merged_field(column, written, single=true) }} as {{ alias }},
+        {% endfor %}
+        1 as version_count
+    from single_rows
+
+),
+
+merged as (
+
+    select * from single_versions
+    union all
+    select * from several_versions
 
 ),
 

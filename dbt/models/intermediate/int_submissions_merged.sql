@@ -1,8 +1,65 @@
+{{ config(
+    materialized=touched_materialization(),
+    unique_key='submission_key',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+
+{#- (field, written column it is mapped from or none, alias) of the merge -#}
+{%- set fields = [
+    ('submission_id', none, 'submission_id'),
+    ('ingest_file_sha256', none, 'current_file_sha256'),
+    ('received_date', none, 'received_date'),
+    ('title', none, 'title'),
+    ('sector', none, 'sector'),
+    ('content', none, 'content'),
+    ('submitter_hash', none, 'submitter_hash'),
+    ('linked_issue_id', none, 'linked_issue_id'),
+    ('region_as_written', none, 'region_as_written'),
+    ('region_code', 'region_as_written', 'region_code'),
+    ('region_name', 'region_as_written', 'mapped_region_name'),
+    ('theme_as_written', none, 'theme_as_written'),
+    ('theme_l1', 'theme_as_written', 'mapped_theme_l1'),
+    ('theme_l2', 'theme_as_written', 'theme_l2'),
+    ('unit_as_written', none, 'unit_as_written'),
+    ('unit_name', 'unit_as_written', 'mapped_unit_name'),
+] -%}
+
 with
 
 submissions as (
 
-    select * from {{ ref('stg_raw__submissions') }}
+    select * from {{ ref('int_submissions_mapped') }}
+
+),
+
+key_versions as (
+
+    select
+        submissions.submission_key,
+        count(*) as version_count
+    from submissions
+    group by submissions.submission_key
+    {% if merges_touched_only() %}
+        -- an incremental run merges again only the ids a new delivery touched
+        having {{ touched_since('max(submissions.ingest_seq)') }}
+    {% endif %}
+
+),
+
+single_versions as (
+
+    -- most ids have one version: its values are the merge, no aggregate
+    select
+        submissions.submission_key,
+        {% for column, written, alias in fields %}
+            {{ merged_field(column, written, single=true) }} as {{ alias }},
+        {% endfor %}
+        key_versions.version_count
+    from submissions
+    inner join key_versions
+        on submissions.submission_key = key_versions.submission_key
+    where key_versions.version_count = 1
 
 ),
 
@@ -15,37 +72,30 @@ versioned as (
             order by {{ delivery_order('submissions') }}
         ) as version_number
     from submissions
+    inner join key_versions
+        on submissions.submission_key = key_versions.submission_key
+    where key_versions.version_count > 1
+
+),
+
+several_versions as (
+
+    select
+        versioned.submission_key,
+        {% for column, written, alias in fields %}
+            {{ merged_field(column, written) }} as {{ alias }},
+        {% endfor %}
+        count(*) as version_count
+    from versioned
+    group by versioned.submission_key
 
 ),
 
 merged as (
 
-    select
-        versioned.submission_key,
-        {{ latest_non_null('submission_id') }} as submission_id,
-        {{ latest_non_null('ingest_file_sha256') }} as current_file_sha256,
-        {{ latest_non_null('received_date') }} as received_date,
-        {{ latest_non_null('title') }} as title,
-        {{ latest_non_null('sector') }} as sector,
-        {{ latest_non_null('content') }} as content,
-        {{ latest_non_null('submitter_hash') }} as submitter_hash,
-        {{ latest_non_null('linked_issue_id') }} as linked_issue_id,
-        {{ latest_non_null('region_as_written') }} as region_as_written,
-        {{ latest_where_written('region_code', 'region_as_written') }}
-            as region_code,
-        {{ latest_where_written('region_name', 'region_as_written') }}
-            as mapped_region_name,
-        {{ latest_non_null('theme_as_written') }} as theme_as_written,
-        {{ latest_where_written('theme_l1', 'theme_as_written') }}
-            as mapped_theme_l1,
-        {{ latest_where_written('theme_l2', 'theme_as_written') }}
-            as theme_l2,
-        {{ latest_non_null('unit_as_written') }} as unit_as_written,
-        {{ latest_where_written('unit_name', 'unit_as_written') }}
-            as mapped_unit_name,
-        count(*) as version_count
-    from versioned
-    group by versioned.submission_key
+    select * from single_versions
+    union all
+    select * from several_versions
 
 ),
 

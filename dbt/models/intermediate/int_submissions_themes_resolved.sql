@@ -9,7 +9,7 @@ submissions as (
 
 reviews as (
 
-    select * from {{ ref('stg_raw__theme_reviews') }}
+    select * from {{ ref('int_theme_reviews_counted') }}
 
 ),
 

@@ -2,13 +2,13 @@ with
 
 submission_versions as (
 
-    select * from {{ ref('stg_raw__submissions') }}
+    select * from {{ ref('int_submissions_counted') }}
 
 ),
 
 issue_versions as (
 
-    select * from {{ ref('stg_raw__issues') }}
+    select * from {{ ref('int_issues_counted') }}
 
 ),
 
@@ -26,7 +26,7 @@ issues as (
 
 deliveries as (
 
-    select * from {{ ref('stg_raw__deliveries') }}
+    select * from {{ ref('int_deliveries') }}
 
 ),
 

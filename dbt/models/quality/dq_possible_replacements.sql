@@ -2,25 +2,25 @@ with
 
 deliveries as (
 
-    select * from {{ ref('stg_raw__deliveries') }}
+    select * from {{ ref('int_deliveries') }}
 
 ),
 
 submissions as (
 
-    select * from {{ ref('stg_raw__submissions') }}
+    select * from {{ ref('int_submissions_counted') }}
 
 ),
 
 issues as (
 
-    select * from {{ ref('stg_raw__issues') }}
+    select * from {{ ref('int_issues_counted') }}
 
 ),
 
 feedback as (
 
-    select * from {{ ref('stg_raw__feedback') }}
+    select * from {{ ref('int_feedback_counted') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 skipped as (
 
-    select * from {{ ref('stg_raw__skipped_rows') }}
+    select * from {{ ref('int_skipped_rows_counted') }}
 
 ),
 

@@ -20,7 +20,7 @@ feedback as (
 
 issue_versions as (
 
-    select * from {{ ref('stg_raw__issues') }}
+    select * from {{ ref('int_issues_counted') }}
 
 ),
 

@@ -1,3 +1,5 @@
+{{ config(materialized='view') }}
+
 with
 
 regions as (
@@ -32,7 +34,7 @@ affixes as (
 
 submissions as (
 
-    select * from {{ source('raw', 'submissions') }}
+    select * from {{ ref('stg_raw__submissions') }}
 
 ),
 
@@ -140,11 +142,11 @@ known_names as (
 
 written_values as (
 
-    select distinct submissions.region as written_value
+    select distinct submissions.region_as_written as written_value
     from submissions
     where
-        submissions.region is not null
-        and submissions.region not in (
+        submissions.region_as_written is not null
+        and submissions.region_as_written not in (
             select known_names.written_name from known_names
         )
 

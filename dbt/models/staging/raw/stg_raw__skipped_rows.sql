@@ -6,19 +6,12 @@ source as (
 
 ),
 
-deliveries as (
-
-    select * from {{ ref('stg_raw__deliveries') }}
-
-),
-
 renamed as (
 
     select
         -- lineage
         source.ingest_file_sha256,
         source.original_name,
-        deliveries.delivery_seq,
         source.source_sheet,
         source.source_row,
 
@@ -27,9 +20,6 @@ renamed as (
         source.row_text
 
     from source
-    inner join deliveries
-        on source.ingest_file_sha256 = deliveries.file_sha256
-    where not deliveries.is_withdrawn
 
 )
 

@@ -6,22 +6,24 @@ source as (
 
 ),
 
-deliveries as (
-
-    select * from {{ ref('stg_raw__deliveries') }}
-
-),
-
-theme_names as (
-
-    select * from {{ ref('stg_seeds__theme_names') }}
-
-),
-
 renamed as (
 
     select
-        -- ids
+        -- ids (a JSON record may nest several issues: number them)
+        left(source.ingest_file_sha256, 12)
+        || ':' || source.source_sheet
+        || ':' || source.source_row
+        || ':' || row_number() over (
+            partition by
+                source.ingest_file_sha256,
+                source.source_sheet,
+                source.source_row
+            order by
+                source.issue_id,
+                source.issue_no_raw,
+                source.published_date,
+                source.issue_title
+        ) as issue_row_id,
         source.issue_id,
         source.issue_year,
         source.issue_seq,
@@ -30,9 +32,7 @@ renamed as (
 
         -- lineage
         source.ingest_file_sha256,
-        deliveries.original_name,
         source.ingest_seq,
-        deliveries.delivery_seq,
         source.source_sheet,
         source.source_sheet_no,
         source.source_row,
@@ -43,11 +43,9 @@ renamed as (
         -- text
         source.issue_title as title,
 
-        -- themes
+        -- theme as written (int_issues_mapped maps it)
         -- a written 未分类 means "no category": the sources vote
         nullif(source.issue_theme, '未分类') as theme_as_written,
-        theme_names.theme_l1,
-        theme_names.theme_l2,
 
         -- 编发形式 (单篇 | 综合) when the ledger says it; other wording is
         -- kept as written and listed in the data-quality report
@@ -57,11 +55,6 @@ renamed as (
         end as issue_form
 
     from source
-    inner join deliveries
-        on source.ingest_file_sha256 = deliveries.file_sha256
-    left join theme_names
-        on source.issue_theme = theme_names.written_name
-    where not deliveries.is_withdrawn
 
 )
 

@@ -1,14 +1,16 @@
+{{ config(materialized='view') }}
+
 with
 
 files as (
 
-    select * from {{ source('raw', 'ingest_files') }}
+    select * from {{ ref('stg_raw__ingest_files') }}
 
 ),
 
 changes as (
 
-    select * from {{ source('raw', 'delivery_changes') }}
+    select * from {{ ref('stg_raw__delivery_changes') }}
 
 ),
 

@@ -9,6 +9,8 @@
 {%- set joined =
     '^([^' ~ joiners ~ ']+)[' ~ joiners ~ ']+([^' ~ joiners ~ ']+)'
 -%}
+{{ config(materialized='view') }}
+
 with
 
 taxonomy as (
@@ -37,13 +39,13 @@ affixes as (
 
 submissions as (
 
-    select * from {{ source('raw', 'submissions') }}
+    select * from {{ ref('stg_raw__submissions') }}
 
 ),
 
 issues as (
 
-    select * from {{ source('raw', 'issues') }}
+    select * from {{ ref('stg_raw__issues') }}
 
 ),
 
@@ -151,15 +153,15 @@ terms as (
 
 written_values as (
 
-    select submissions.theme as written_value
+    select submissions.theme_as_written as written_value
     from submissions
-    where submissions.theme is not null
+    where submissions.theme_as_written is not null
 
     union
 
-    select issues.issue_theme as written_value
+    select issues.theme_as_written as written_value
     from issues
-    where issues.issue_theme is not null
+    where issues.theme_as_written is not null
 
 ),
 

@@ -6,12 +6,6 @@ source as (
 
 ),
 
-deliveries as (
-
-    select * from {{ ref('stg_raw__deliveries') }}
-
-),
-
 renamed as (
 
     select
@@ -21,7 +15,6 @@ renamed as (
 
         -- lineage
         source.ingest_file_sha256,
-        deliveries.delivery_seq,
         source.source_sheet,
         source.source_row,
 
@@ -31,9 +24,6 @@ renamed as (
         source.theme_l2
 
     from source
-    inner join deliveries
-        on source.ingest_file_sha256 = deliveries.file_sha256
-    where not deliveries.is_withdrawn
 
 )
 

@@ -1,0 +1,27 @@
+{% macro touched_since(ingest_seq_column) -%}
+    {#- An incremental run (sqmy_etl.transform.incremental) passes the
+        ingest_seq of the last successful build in SQMY_SINCE_INGEST_SEQ: rows
+        loaded after it are new. -#}
+    {{ ingest_seq_column }} > {{ since_ingest_seq() | int }}
+{%- endmacro %}
+
+{% macro touched_materialization() -%}
+    {#- Incremental only on a run that names the last build's high-water mark
+        (SQMY_SINCE_INGEST_SEQ); every other build, and every unit test, builds
+        the plain table from all rows. -#}
+    {{ return('incremental' if since_ingest_seq() != '' else 'table') }}
+{%- endmacro %}
+
+{% macro merges_touched_only() -%}
+    {#- True on an incremental run of a touched_materialization() model
+        whose table exists. Wrapped so that dbt's unit tests, which build
+        the plain table, need no is_incremental override. -#}
+    {{ return(since_ingest_seq() != '' and is_incremental()) }}
+{%- endmacro %}
+
+{% macro since_ingest_seq() -%}
+    {#- The mark of an incremental build, '' for a full one. An env var, not a
+        dbt var: changed --vars make dbt re-parse the whole project. sqlfluff
+        renders without env_var, as a full build. -#}
+    {{ return(env_var('SQMY_SINCE_INGEST_SEQ', '') if env_var is defined else '') }}
+{%- endmacro %}
