@@ -78,7 +78,10 @@ def _delete(settings: Settings, submitter_hash: str) -> EraseResult:
             ]
             # every spelling of those submissions (nm2021-0001 = NM2021 0001), as dbt matches them
             con.execute("CREATE TEMP TABLE erase_ids (submission_key VARCHAR)")
-            con.executemany(f"INSERT INTO erase_ids SELECT {_KEY.format('?')}", [[i] for i in ids])
+            con.execute(
+                f"INSERT INTO erase_ids SELECT {_KEY.format('id')} FROM unnest(?::VARCHAR[]) t(id)",
+                [ids],
+            )
             keys = con.execute("SELECT count(DISTINCT submission_key) FROM erase_ids").fetchall()
             raw_rows = con.execute(
                 "DELETE FROM raw.submissions "

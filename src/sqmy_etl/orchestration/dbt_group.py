@@ -286,7 +286,15 @@ class RetryingDbtProducer(DbtProducerWatcherOperator):
             try:
                 with writer_lock(settings):
                     prepare_build(settings)  # as `sqmy transform` does before dbt
-                    return super().execute(context, **kwargs)
+                    # incremental or full, decided and recorded as `sqmy transform` does
+                    from sqmy_etl.transform.incremental import plan_build, record_build
+
+                    plan = plan_build(settings)
+                    log.info("dbt build: %s (%s)", plan.mode, plan.reason)
+                    self.env = {**(self.env or {}), **plan.dbt_env()}
+                    outcome = super().execute(context, **kwargs)
+                    record_build(settings, plan)
+                    return outcome
             except Exception as exc:
                 record = self._record_failure(attempt, exc, dest)
                 if attempt == attempts or not record.transient:

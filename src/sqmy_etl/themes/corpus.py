@@ -6,7 +6,7 @@ latest non-empty values in delivery order — the merge rule of CONTRACT §1 —
 the deliveries that count: a file whose latest change is ``replaced`` or
 ``retracted`` (``raw.delivery_changes``, see ``ingest.deliveries``) is left out,
 a re-delivered one is ordered at its re-delivery, as dbt's
-``stg_raw__deliveries`` does. dbt then joins suggestions and hot-topic members
+``int_deliveries`` does. dbt then joins suggestions and hot-topic members
 to the current submissions, so what is left over drops out there too.
 
 At a million submissions the texts are most of the warehouse, so the refresh

@@ -3,7 +3,7 @@
 The review sheet and the generator's corpus both carry themes as a clerk writes
 them: a level-2 or level-1 name, an alias, ``民生类``, ``民生/教育``,
 ``民生（养老）``. The warehouse maps ledger themes in dbt
-(``stg_seeds__theme_names``); this reads the same seeds for the places where
+(``int_theme_names``); this reads the same seeds for the places where
 Python meets a written theme before dbt does.
 """
 

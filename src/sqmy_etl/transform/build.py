@@ -52,6 +52,7 @@ class TransformResult:
     dbt_seconds: float
     published: PublishResult
     quality_report: Path | None = None
+    mode: str = "full"  # or "incremental" (sqmy_etl.transform.incremental)
 
 
 def dbt_target_dir(settings: Settings) -> Path:
@@ -80,9 +81,9 @@ def dbt_env(settings: Settings) -> dict[str, str]:
 
 
 @contextmanager
-def _warehouse_env(settings: Settings) -> Iterator[None]:
-    """Point profiles.yml at this home's warehouse for the duration of one dbt call."""
-    wanted = dbt_env(settings)
+def _warehouse_env(settings: Settings, extra: dict[str, str] | None = None) -> Iterator[None]:
+    """Point profiles.yml at this home's warehouse (and set ``extra``) for one dbt call."""
+    wanted = dbt_env(settings) | (extra or {})
     previous = {name: os.environ.get(name) for name in wanted}
     os.environ.update(wanted)
     try:
@@ -117,8 +118,10 @@ def invoke_dbt(
     args: list[str],
     target_dir: Path | None = None,
     log_dir: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> dbtRunnerResult:
-    """Run one dbt command on the project with this home's warehouse, target and log dirs."""
+    """Run one dbt command on the project with this home's warehouse, target and log dirs
+    (and ``env``, e.g. the incremental build's mark)."""
     from dbt.cli.main import dbtRunner
 
     target = target_dir or dbt_target_dir(settings)
@@ -142,7 +145,7 @@ def invoke_dbt(
         "--log-level-file",
         "info",
     ]
-    with _warehouse_env(settings):
+    with _warehouse_env(settings, env):
         return dbtRunner(callbacks=[_log_dbt_event]).invoke(full_args)
 
 
@@ -183,18 +186,28 @@ def prepare_build(settings: Settings) -> None:
 
 
 def run_transform(settings: Settings) -> TransformResult:
-    """``dbt build`` under the writer lock; publish the marts only if every node passed."""
+    """``dbt build`` under the writer lock; publish the marts only if every node passed.
+
+    Incremental when only new deliveries arrived since the last successful
+    build, else a full rebuild (``incremental.plan_build``); the build's state
+    is recorded only after dbt passed.
+    """
+    from sqmy_etl.transform.incremental import plan_build, record_build
+
     settings.ensure_dirs()
     with writer_lock(settings):
         prepare_build(settings)
+        plan = plan_build(settings)
+        log.info("dbt build: %s (%s)", plan.mode, plan.reason)
         started = time.perf_counter()
-        result = invoke_dbt(settings, PRODUCTION_BUILD)
+        result = invoke_dbt(settings, PRODUCTION_BUILD, env=plan.dbt_env())
         elapsed = time.perf_counter() - started
         _require_success(result)
+        record_build(settings, plan)
         published = publish_marts(settings)
     nodes = len(getattr(result.result, "results", None) or [])
     log.info("dbt build: %d nodes passed in %.1fs", nodes, elapsed)
-    return TransformResult(nodes_run=nodes, dbt_seconds=elapsed, published=published)
+    return TransformResult(nodes, elapsed, published, mode=plan.mode)
 
 
 def transform_and_publish(settings: Settings, *, build: bool = True) -> TransformResult:
@@ -215,7 +228,9 @@ def transform_and_publish(settings: Settings, *, build: bool = True) -> Transfor
             result = TransformResult(0, 0.0, publish_marts(settings))
     quality = write_quality_report(settings)
     log.info("data-quality report: %s", quality)
-    return TransformResult(result.nodes_run, result.dbt_seconds, result.published, quality)
+    return TransformResult(
+        result.nodes_run, result.dbt_seconds, result.published, quality, result.mode
+    )
 
 
 def generate_docs(settings: Settings) -> Path:

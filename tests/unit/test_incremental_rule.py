@@ -1,0 +1,87 @@
+"""The rule that chooses an incremental build or a full rebuild, on hand-set states."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from sqmy_etl.transform.incremental import BuildPlan, BuildState, code_fingerprint, decide
+
+LAST = BuildState(
+    code_fingerprint="code-1",
+    reference_fingerprint="ref-1",
+    delivery_changes=2,
+    raw_rows={"submissions": 10, "issues": 4, "feedback": 3},
+    high_water_mark=7,
+)
+
+
+def test_only_new_deliveries_build_incrementally() -> None:
+    """Same code, reference files, changes and old rows: incremental from the last mark."""
+    assert decide(LAST, LAST, tables_exist=True) == (
+        "incremental",
+        "rows loaded after ingest_seq 7",
+    )
+
+
+@pytest.mark.parametrize(
+    ("current", "tables_exist", "reason"),
+    [
+        (replace(LAST, code_fingerprint="code-2"), True, "the dbt project or its versions changed"),
+        (
+            replace(LAST, reference_fingerprint="ref-2"),
+            True,
+            "a reference file (units, scoring rules) changed",
+        ),
+        (
+            replace(LAST, delivery_changes=3),
+            True,
+            "a delivery was replaced, retracted or re-delivered",
+        ),
+        (
+            replace(LAST, raw_rows={"submissions": 9, "issues": 4, "feedback": 3}),
+            True,
+            "raw rows loaded before the last build were removed (erasure)",
+        ),
+        (LAST, False, "a table of the last build is missing"),
+    ],
+)
+def test_anything_else_rebuilds_in_full(
+    current: BuildState, tables_exist: bool, reason: str
+) -> None:
+    assert decide(current, LAST, tables_exist) == ("full", reason)
+
+
+def test_the_first_build_is_full() -> None:
+    assert decide(LAST, None, tables_exist=False) == ("full", "no successful build recorded")
+
+
+def test_a_full_plan_names_no_mark_and_an_incremental_one_names_its_mark() -> None:
+    """No --full-refresh: without a mark the merges are plain tables, and the flag would
+    also drop the near-duplicate cache (a full search at 1M)."""
+    full = BuildPlan("full", "first", LAST)
+    incremental = BuildPlan("incremental", "new rows", LAST, since_ingest_seq=7)
+    assert full.dbt_env() == {"SQMY_SINCE_INGEST_SEQ": ""}
+    assert incremental.dbt_env() == {"SQMY_SINCE_INGEST_SEQ": "7"}
+
+
+def test_a_changed_model_or_seed_changes_the_code_fingerprint(tmp_path: Path) -> None:
+    """Models, seeds and the project file count; dbt's target/ does not."""
+    (tmp_path / "models").mkdir()
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "target").mkdir()
+    (tmp_path / "dbt_project.yml").write_text("name: x\n")
+    model = tmp_path / "models" / "m.sql"
+    model.write_text("select 1\n")
+    seed = tmp_path / "seeds" / "units.csv"
+    seed.write_text("unit_name\n甲\n")
+    first = code_fingerprint(tmp_path)
+    (tmp_path / "target" / "run_results.json").write_text("{}")
+    assert code_fingerprint(tmp_path) == first
+    model.write_text("select 2\n")
+    second = code_fingerprint(tmp_path)
+    assert second != first
+    seed.write_text("unit_name\n乙\n")
+    assert code_fingerprint(tmp_path) not in (first, second)
