@@ -10,7 +10,7 @@ Environment: SQMY_BENCH_SCALES (default "10,100,1000" → 10k, 100k and 1M
 submissions; "10,100" for a quick run), SQMY_BENCH_ENGINES (default
 "duckdb,ducklake": every scale and the daily batch on the embedded file, then
 on a DuckLake whose catalog is a fresh database on the local PostgreSQL),
-SQMY_BENCH_LAKE_SCALES (the lake's scales, default the same),
+SQMY_BENCH_LAKE_SCALES (the lake's scales, default "10,100"; "" for SQMY_BENCH_SCALES),
 SQMY_BENCH_WORK (default bench/work).
 Generated ledgers are kept in SQMY_BENCH_WORK/gen-<scale> and reused by the
 next run: generating is not part of the pipeline and costs minutes at 1M.
@@ -39,6 +39,7 @@ PYTHON = sys.executable
 SQMY = [PYTHON, "-m", "sqmy_etl"]
 BASE_SUBMISSIONS = 1005
 DEFAULT_SCALES = "10,100,1000"
+DEFAULT_LAKE_SCALES = "10,100"
 PIPELINE = "pipeline (ingest+transform)"
 BASELINE = "baseline duckdb"
 EMBEDDED, LAKE = "duckdb", "ducklake"
@@ -486,8 +487,9 @@ def main() -> None:
     stem = f"{datetime.now(UTC).date().isoformat()}-{platform.node() or 'machine'}"
     engines = os.environ.get("SQMY_BENCH_ENGINES", DEFAULT_ENGINES).split(",")
     # the lake transform is several times slower on one machine (its catalog round trips):
-    # SQMY_BENCH_LAKE_SCALES keeps its part of the run in budget (default: the same scales)
-    lake_scales = [int(x) for x in os.environ.get("SQMY_BENCH_LAKE_SCALES", "").split(",") if x]
+    # SQMY_BENCH_LAKE_SCALES keeps its part of the run in budget (default 10k and 100k)
+    wanted = os.environ.get("SQMY_BENCH_LAKE_SCALES", DEFAULT_LAKE_SCALES)
+    lake_scales = [int(x) for x in wanted.split(",") if x]
     for engine in engines:
         engine_scales = (lake_scales or scales) if engine == LAKE else scales
         for scale in engine_scales:
