@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sqmy_etl import audit
 from sqmy_etl.config import Settings
-from sqmy_etl.warehouse.db import connect_writer
+from sqmy_etl.warehouse.db import connect_writer, table_exists
 
 log = logging.getLogger(__name__)
 
@@ -52,14 +52,6 @@ class EraseResult:
 
 def audit_path(settings: Settings) -> Path:
     return audit.audit_file(settings, AUDIT_FILE)
-
-
-def _table_exists(con, qualified: str) -> bool:
-    schema, table = qualified.split(".")
-    rows = con.execute(
-        "SELECT 1 FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?", [schema, table]
-    ).fetchall()
-    return bool(rows)
 
 
 def _delete(settings: Settings, submitter_hash: str) -> EraseResult:
@@ -95,7 +87,7 @@ def _delete(settings: Settings, submitter_hash: str) -> EraseResult:
                 [submitter_hash],
             ).fetchall()[0][0]
             snapshot_rows = 0
-            if _table_exists(con, SNAPSHOT_TABLE):
+            if table_exists(con, SNAPSHOT_TABLE):
                 snapshot_rows = con.execute(
                     f"DELETE FROM {SNAPSHOT_TABLE} WHERE submitter_hash = ? "
                     f"OR {_KEY.format('submission_id')} IN (SELECT submission_key FROM erase_ids)",

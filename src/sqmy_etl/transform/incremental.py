@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from sqmy_etl.config import Settings
 from sqmy_etl.reference_overrides import REFERENCE_DIR
-from sqmy_etl.warehouse.db import open_warehouse
+from sqmy_etl.warehouse.db import open_warehouse, table_exists
 
 if TYPE_CHECKING:
     import duckdb
@@ -99,16 +99,6 @@ def reference_fingerprint(settings: Settings) -> str:
     return _hash_files(files, folder)
 
 
-def _table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
-    schema, table = qualified.split(".")
-    found = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = ? and table_name = ? and table_catalog = current_database()",
-        [schema, table],
-    ).fetchone()
-    return bool(found and found[0])
-
-
 def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> int:
     row = con.execute(sql, params or []).fetchone()
     return int(row[0]) if row and row[0] is not None else 0
@@ -123,7 +113,7 @@ def _raw_rows(con: duckdb.DuckDBPyConnection, up_to: int) -> dict[str, int]:
 
 
 def _last_build(con: duckdb.DuckDBPyConnection) -> BuildState | None:
-    if not _table_exists(con, STATE_TABLE):
+    if not table_exists(con, STATE_TABLE):
         return None
     row = con.execute(
         f"select state_json from {STATE_TABLE} order by built_at desc, build_no desc limit 1"
@@ -158,7 +148,7 @@ def plan_build(settings: Settings) -> BuildPlan:
         last = _last_build(con)
         mark = _count(con, "select max(ingest_seq) from raw.ingest_files")
         changes = _count(con, "select count(*) from raw.delivery_changes")
-        tables_exist = all(_table_exists(con, table) for table in BUILT_TABLES)
+        tables_exist = all(table_exists(con, table) for table in BUILT_TABLES)
         base = last.high_water_mark if last else mark
         compared = _raw_rows(con, base)
         rows_now = _raw_rows(con, mark)

@@ -95,6 +95,18 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(ddl)
 
 
+def table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
+    """``schema.table`` exists in the connection's own database (the embedded file, or the
+    lake every lake connection USEs), never a same-named table of another attached one."""
+    schema, table = qualified.split(".")
+    found = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = ? and table_name = ? and table_catalog = current_database()",
+        [schema, table],
+    ).fetchone()
+    return bool(found and found[0])
+
+
 def next_seqs(con: duckdb.DuckDBPyConnection, count: int) -> list[int]:
     """``count`` fresh, ascending places in the delivery order (never given back)."""
     from sqmy_etl.warehouse import lake
