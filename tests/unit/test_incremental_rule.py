@@ -7,7 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from sqmy_etl.transform.incremental import BuildPlan, BuildState, code_fingerprint, decide
+from sqmy_etl.config import Settings
+from sqmy_etl.transform.build import planned_build
+from sqmy_etl.transform.incremental import (
+    STATE_TABLE,
+    BuildPlan,
+    BuildState,
+    code_fingerprint,
+    decide,
+)
+from sqmy_etl.warehouse.db import open_warehouse, table_exists
 
 LAST = BuildState(
     code_fingerprint="code-1",
@@ -85,3 +94,25 @@ def test_a_changed_model_or_seed_changes_the_code_fingerprint(tmp_path: Path) ->
     assert second != first
     seed.write_text("unit_name\n乙\n")
     assert code_fingerprint(tmp_path) not in (first, second)
+
+
+def _recorded_modes(settings: Settings) -> list[str]:
+    con = open_warehouse(settings, read_only=True)
+    try:
+        if not table_exists(con, STATE_TABLE):
+            return []
+        rows = con.execute(f"select mode from {STATE_TABLE} order by build_no").fetchall()
+        return [row[0] for row in rows]
+    finally:
+        con.close()
+
+
+def test_a_build_is_recorded_only_when_its_body_returns(settings: Settings) -> None:
+    """A failed dbt call (the body raises) leaves no state to build the next one on."""
+    settings.ensure_dirs()
+    with pytest.raises(RuntimeError, match="dbt failed"), planned_build(settings):
+        raise RuntimeError("dbt failed")
+    assert _recorded_modes(settings) == []
+    with planned_build(settings) as plan:
+        assert plan.dbt_env() == {"SQMY_SINCE_INGEST_SEQ": ""}
+    assert _recorded_modes(settings) == ["full"]

@@ -68,7 +68,7 @@ from sqmy_etl.transform.build import (
     PRODUCTION_BUILD,
     dbt_env,
     dbt_target,
-    prepare_build,
+    planned_build,
 )
 from sqmy_etl.transform.manifest import ensure_manifest
 from sqmy_etl.warehouse.db import writer_lock
@@ -284,17 +284,10 @@ class RetryingDbtProducer(DbtProducerWatcherOperator):
             # Test results of a failed attempt must not count towards the next one.
             self.test_results_per_model.clear()
             try:
-                with writer_lock(settings):
-                    prepare_build(settings)  # as `sqmy transform` does before dbt
-                    # incremental or full, decided and recorded as `sqmy transform` does
-                    from sqmy_etl.transform.incremental import plan_build, record_build
-
-                    plan = plan_build(settings)
-                    log.info("dbt build: %s (%s)", plan.mode, plan.reason)
+                # prepared, planned (incremental or full) and recorded as `sqmy transform` does
+                with writer_lock(settings), planned_build(settings) as plan:
                     self.env = {**(self.env or {}), **plan.dbt_env()}
-                    outcome = super().execute(context, **kwargs)
-                    record_build(settings, plan)
-                    return outcome
+                    return super().execute(context, **kwargs)
             except Exception as exc:
                 record = self._record_failure(attempt, exc, dest)
                 if attempt == attempts or not record.transient:

@@ -40,6 +40,7 @@ from sqmy_etl.themes.hot_topics import (
     find_hot_topics,
     period_label,
 )
+from sqmy_etl.warehouse.db import scalar_int
 
 if TYPE_CHECKING:
     import duckdb
@@ -98,7 +99,7 @@ class _HotTopics:
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> int:
-    return con.execute(f"SELECT count(*) FROM ({sql})", params or {}).fetchone()[0]
+    return scalar_int(con, f"SELECT count(*) FROM ({sql})", params)
 
 
 def _suggestion_rows(model: store.LoadedModel, batch: pa.RecordBatch) -> pa.Table:

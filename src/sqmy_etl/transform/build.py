@@ -27,6 +27,8 @@ from sqmy_etl.warehouse.publish import PublishResult, publish_marts
 if TYPE_CHECKING:
     from dbt.cli.main import dbtRunnerResult
 
+    from sqmy_etl.transform.incremental import BuildPlan
+
 log = logging.getLogger(__name__)
 
 WAREHOUSE_ENV = "SQMY_WAREHOUSE_PATH"
@@ -185,6 +187,25 @@ def prepare_build(settings: Settings) -> None:
     refresh_warehouse(settings)
 
 
+@contextmanager
+def planned_build(settings: Settings) -> Iterator[BuildPlan]:
+    """Prepare, then plan a build (full or incremental); record it if the body returns.
+
+    The one sequence of ``sqmy transform`` and the Airflow producer, inside the
+    caller's writer lock: ``prepare_build``, ``incremental.plan_build``, the
+    body runs dbt with ``plan.dbt_env()``, and only when the body returns is
+    the state recorded (``incremental.record_build``): a failed build, which
+    raises, is never the base of the next one.
+    """
+    from sqmy_etl.transform.incremental import plan_build, record_build
+
+    prepare_build(settings)
+    plan = plan_build(settings)
+    log.info("dbt build: %s (%s)", plan.mode, plan.reason)
+    yield plan
+    record_build(settings, plan)
+
+
 def run_transform(settings: Settings) -> TransformResult:
     """``dbt build`` under the writer lock; publish the marts only if every node passed.
 
@@ -192,18 +213,13 @@ def run_transform(settings: Settings) -> TransformResult:
     build, else a full rebuild (``incremental.plan_build``); the build's state
     is recorded only after dbt passed.
     """
-    from sqmy_etl.transform.incremental import plan_build, record_build
-
     settings.ensure_dirs()
     with writer_lock(settings):
-        prepare_build(settings)
-        plan = plan_build(settings)
-        log.info("dbt build: %s (%s)", plan.mode, plan.reason)
-        started = time.perf_counter()
-        result = invoke_dbt(settings, PRODUCTION_BUILD, env=plan.dbt_env())
-        elapsed = time.perf_counter() - started
-        _require_success(result)
-        record_build(settings, plan)
+        with planned_build(settings) as plan:
+            started = time.perf_counter()
+            result = invoke_dbt(settings, PRODUCTION_BUILD, env=plan.dbt_env())
+            elapsed = time.perf_counter() - started
+            _require_success(result)
         published = publish_marts(settings)
     nodes = len(getattr(result.result, "results", None) or [])
     log.info("dbt build: %d nodes passed in %.1fs", nodes, elapsed)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from sqmy_etl.config import Settings
 from sqmy_etl.reference_overrides import REFERENCE_DIR
-from sqmy_etl.warehouse.db import open_warehouse, table_exists
+from sqmy_etl.warehouse.db import open_warehouse, scalar_int, table_exists
 
 if TYPE_CHECKING:
     import duckdb
@@ -99,15 +99,10 @@ def reference_fingerprint(settings: Settings) -> str:
     return _hash_files(files, folder)
 
 
-def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> int:
-    row = con.execute(sql, params or []).fetchone()
-    return int(row[0]) if row and row[0] is not None else 0
-
-
 def _raw_rows(con: duckdb.DuckDBPyConnection, up_to: int) -> dict[str, int]:
     """Rows of each raw table loaded up to ``up_to``: a deletion (erasure) lowers it."""
     return {
-        table: _count(con, f"select count(*) from raw.{table} where ingest_seq <= ?", [up_to])
+        table: scalar_int(con, f"select count(*) from raw.{table} where ingest_seq <= ?", [up_to])
         for table in RAW_TABLES
     }
 
@@ -146,12 +141,12 @@ def plan_build(settings: Settings) -> BuildPlan:
     con = open_warehouse(settings, read_only=True)
     try:
         last = _last_build(con)
-        mark = _count(con, "select max(ingest_seq) from raw.ingest_files")
-        changes = _count(con, "select count(*) from raw.delivery_changes")
+        mark = scalar_int(con, "select max(ingest_seq) from raw.ingest_files")
+        changes = scalar_int(con, "select count(*) from raw.delivery_changes")
         tables_exist = all(table_exists(con, table) for table in BUILT_TABLES)
         base = last.high_water_mark if last else mark
-        compared = _raw_rows(con, base)
         rows_now = _raw_rows(con, mark)
+        compared = rows_now if base == mark else _raw_rows(con, base)
     finally:
         con.close()
     code = code_fingerprint(settings.dbt_dir)

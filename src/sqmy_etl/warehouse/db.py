@@ -107,6 +107,14 @@ def table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
     return bool(found and found[0])
 
 
+def scalar_int(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | dict | None = None
+) -> int:
+    """The first column of the first row as an int; 0 for no row or NULL (``max`` of nothing)."""
+    row = con.execute(sql, params or []).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
 def next_seqs(con: duckdb.DuckDBPyConnection, count: int) -> list[int]:
     """``count`` fresh, ascending places in the delivery order (never given back)."""
     from sqmy_etl.warehouse import lake
