@@ -16,7 +16,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.synced-$(shell cat uv.lock pyproject.toml 2>/dev/null | sha256sum | cut -c1-16)
 MANIFEST := dbt/target/manifest.json
 
-.PHONY: help demo test test-fast lint fmt bench fuzz manifest airflow-init sysdeps uv venv clean
+.PHONY: help demo test test-fast lint fmt bench bench-against fuzz manifest airflow-init sysdeps uv venv clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -59,6 +59,10 @@ fmt: venv
 
 bench: venv sysdeps manifest ## benchmarks → bench/results/<date>-<machine>.json
 	$(BIN)/python bench/run.py
+
+bench-against: venv sysdeps manifest ## this checkout against REF=<commit>, alternating (bench/against.py)
+	@test -n "$(REF)" || { echo "用法 / usage: make bench-against REF=<commit>" >&2; exit 2; }
+	$(BIN)/python bench/against.py $(REF)
 
 fuzz: venv ## longer fuzzing of the ledger readers
 	SQMY_FUZZ_EXAMPLES=20000 $(BIN)/pytest tests -q -k fuzz
