@@ -132,8 +132,10 @@ def test_model_names_are_ascii_and_layered(manifest):
         assert name.startswith(prefixes[layer]), name
 
 
-def test_keys_have_unique_and_not_null_tests(manifest):
-    """Every single-column mart key has both a unique and a not_null test."""
+def test_keys_have_a_primary_key_test(manifest):
+    """Every single-column mart key has the project's ``primary_key`` test (NULL or repeated
+    fails, one scan), and no column still pays for the ``unique`` + ``not_null`` pair it
+    replaces."""
     tested = {
         (node["attached_node"].split(".")[-1], node["column_name"], node["test_metadata"]["name"])
         for node in manifest["nodes"].values()
@@ -147,7 +149,13 @@ def test_keys_have_unique_and_not_null_tests(manifest):
         "dim_date": "date_day",
     }
     for model, column in keys.items():
-        assert {(model, column, "unique"), (model, column, "not_null")} <= tested, model
+        assert (model, column, "primary_key") in tested, model
+    both = {
+        (model, column)
+        for model, column, name in tested
+        if name == "unique" and (model, column, "not_null") in tested
+    }
+    assert both == set()
 
 
 def test_sql_models_pass_sqlfluff():

@@ -234,8 +234,8 @@ class _TestXComsDropped:
 
     A data test has no status task of its own: its model's ``.test`` task reads
     the aggregated tests status, which still goes through. The test's own last
-    event and compiled SQL would only be read by a task of its own (~236 HTTP
-    calls per build); the alert keeps a failing test's SQL from the files.
+    event and compiled SQL would only be read by a task of its own (two HTTP
+    calls per data test and build); the alert keeps a failing test's SQL from the files.
     """
 
     def __init__(self, ti: Any) -> None:
