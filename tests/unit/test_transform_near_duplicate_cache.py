@@ -62,6 +62,13 @@ def rebuilds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return calls
 
 
+@pytest.fixture
+def small_slices(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read and write the cache a few rows at a time, so every slice boundary is crossed."""
+    monkeypatch.setattr(cache_module, "FETCH_ROWS", 3)
+    monkeypatch.setattr(cache_module, "INSERT_ROWS", 4)
+
+
 def refresh(con: duckdb.DuckDBPyConnection, rows: Rows) -> list[tuple[str, str, float]]:
     """Replace the merged table by ``rows``, refresh the cache, return its answer sorted."""
     con.execute("DELETE FROM merged")
@@ -137,6 +144,7 @@ def apply(rows: Rows, batch: list[Operation]) -> None:
 def test_every_batch_gives_the_full_answer(
     con: duckdb.DuckDBPyConnection,
     rebuilds: list[str],
+    small_slices: None,
     first: list[Operation],
     batches: list[list[Operation]],
 ) -> None:
