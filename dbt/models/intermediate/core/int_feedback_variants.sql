@@ -59,9 +59,8 @@ variants as (
         count(*) as delivery_count,
         min(split.ingest_seq) as first_ingest_seq,
         max(split.ingest_seq) as last_ingest_seq,
-        string_agg(
-            distinct split.original_name, '、' order by split.original_name
-        ) as file_names
+        {{ sorted_distinct_string_agg('split.original_name', '、') }}
+            as file_names
 
     from split
     group by

@@ -27,11 +27,47 @@
 
 with
 
-submissions as (
+mapped as (
 
     select * from {{ ref('int_submissions_mapped') }}
 
 ),
+
+{% if merges_touched_only() %}
+    -- the view once more, not `mapped` twice: DuckDB would materialize a CTE
+    -- read twice, all rows, before the filters below could reach the scan
+    new_rows as (
+
+        select * from {{ ref('int_submissions_mapped') }}
+
+    ),
+
+    touched_keys as (
+
+        -- an incremental run merges again only the ids a new delivery
+        -- touched: found from the new rows alone, not by grouping all ids
+        select distinct new_rows.submission_key
+        from new_rows
+        where {{ touched_since('new_rows.ingest_seq') }}
+
+    ),
+
+    submissions as (
+
+        -- every version of a touched id, old deliveries included
+        select mapped.*
+        from mapped
+        semi join touched_keys
+            on mapped.submission_key = touched_keys.submission_key
+
+    ),
+{% else %}
+    submissions as (
+
+        select * from mapped
+
+    ),
+{% endif %}
 
 key_versions as (
 
@@ -40,10 +76,6 @@ key_versions as (
         count(*) as version_count
     from submissions
     group by submissions.submission_key
-    {% if merges_touched_only() %}
-        -- an incremental run merges again only the ids a new delivery touched
-        having {{ touched_since('max(submissions.ingest_seq)') }}
-    {% endif %}
 
 ),
 
