@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqmy_etl.transform.near_duplicates import NearDuplicate, Submission, find_near_duplicates
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz import fuzz
+
+from sqmy_etl.transform.near_duplicates import (
+    CONFIRM_RATIO,
+    NearDuplicate,
+    Submission,
+    find_near_duplicates,
+    may_reach_cutoff,
+)
 
 ORIGINAL = "锡林郭勒盟部分嘎查牧民反映草原生态补奖资金发放不及时，建议简化审核流程并按季度发放。"
 RETYPED = "锡林郭勒盟部分嘎查牧民反映草原生态补奖资金发放不及时, 建议简化审核流程并按季度发放."
@@ -75,3 +86,42 @@ def test_a_band_collision_whose_signatures_disagree_is_no_match():
         ]
     )
     assert found == []
+
+
+# a small alphabet makes pairs near the cutoff common; "甲" repeated past 255 times
+# overflows a count bucket, which must keep the pair rather than bound it
+near_texts = st.text(alphabet="草原生态补奖资金发放甲乙", min_size=12, max_size=80) | st.builds(
+    lambda n: "甲" * n + "草原", st.integers(250, 300)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    base=near_texts,
+    edits=st.lists(
+        st.tuples(st.integers(0, 400), st.sampled_from(["", "乙", "草", "x"])), max_size=12
+    ),
+    other=near_texts,
+)
+def test_the_count_bound_never_drops_a_pair_rapidfuzz_would_confirm(
+    base: str, edits: list[tuple[int, str]], other: str
+) -> None:
+    """rapidfuzz itself is the judge: every pair it scores ≥ CONFIRM_RATIO is kept."""
+    chars = list(base)
+    for position, char in edits:
+        chars[position % len(chars)] = char
+    edited = "".join(chars)
+    texts = [base, edited, other]
+    pairs = np.array([[1, 0], [2, 0], [2, 1]])
+    kept = may_reach_cutoff(texts, pairs)
+    for (later, earlier), keep in zip(pairs.tolist(), kept.tolist(), strict=True):
+        if fuzz.ratio(texts[later], texts[earlier]) >= CONFIRM_RATIO:
+            assert keep, (texts[later], texts[earlier])
+
+
+def test_the_count_bound_drops_texts_too_different_to_match():
+    """Same length, same opening, other characters after it: no ratio of 90 is possible."""
+    texts = [ORIGINAL, HALF_CHANGED, RETYPED]
+    assert fuzz.ratio(ORIGINAL, HALF_CHANGED) < CONFIRM_RATIO
+    pairs = np.array([[1, 0], [2, 0]])
+    assert may_reach_cutoff(texts, pairs).tolist() == [False, True]
