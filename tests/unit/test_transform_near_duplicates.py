@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import sys
+import unicodedata
 from datetime import date
 
 import numpy as np
@@ -15,6 +18,7 @@ from sqmy_etl.transform.near_duplicates import (
     Submission,
     find_near_duplicates,
     may_reach_cutoff,
+    normalise,
 )
 
 ORIGINAL = "锡林郭勒盟部分嘎查牧民反映草原生态补奖资金发放不及时，建议简化审核流程并按季度发放。"
@@ -125,3 +129,12 @@ def test_the_count_bound_drops_texts_too_different_to_match():
     assert fuzz.ratio(ORIGINAL, HALF_CHANGED) < CONFIRM_RATIO
     pairs = np.array([[1, 0], [2, 0]])
     assert may_reach_cutoff(texts, pairs).tolist() == [False, True]
+
+
+def test_normalise_drops_exactly_the_whitespace_of_the_regex_definition():
+    """Every code point, a run at a time: the same as NFKC, ``\\s+`` removed, case-folded."""
+    space = re.compile(r"\s+")
+    for start in range(0, sys.maxunicode + 1, 4096):
+        run = "".join(map(chr, range(start, min(start + 4096, sys.maxunicode + 1))))
+        expected = space.sub("", unicodedata.normalize("NFKC", run)).casefold()
+        assert normalise(run) == expected, hex(start)

@@ -23,7 +23,6 @@ keeps each submission's sketch and answer and searches only what changed.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -56,8 +55,6 @@ COUNT_BUCKETS = 128
 # Shorter texts ("同上", "见附件") match each other by accident, not by copying.
 MIN_CHARS = 12
 
-_SPACE = re.compile(r"\s+")
-
 
 @dataclass(frozen=True)
 class Submission:
@@ -76,8 +73,12 @@ class NearDuplicate:
 
 
 def normalise(text: str) -> str:
-    """NFKC, case-folded, without whitespace: re-typed copies differ mostly in spacing."""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text)).casefold()
+    """NFKC, case-folded, without whitespace: re-typed copies differ mostly in spacing.
+
+    ``str.split()`` drops exactly what the regex ``\\s+`` would (both use
+    Unicode's whitespace, ``str.isspace``), several times faster.
+    """
+    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
 
 
 def _mix(h: np.ndarray) -> np.ndarray:
