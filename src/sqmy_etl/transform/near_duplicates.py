@@ -214,14 +214,12 @@ def may_reach_cutoff(texts: list[str], pairs: np.ndarray) -> np.ndarray:
     """
     import numpy as np
 
-    rows, where = np.unique(pairs, return_inverse=True)  # the texts in some pair
-    where = where.reshape(pairs.shape)
-    lengths = np.fromiter((len(texts[i]) for i in rows), dtype=np.int64, count=len(rows))
-    counts = np.zeros((len(rows), COUNT_BUCKETS), dtype=np.uint8)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    counts = np.zeros((len(texts), COUNT_BUCKETS), dtype=np.uint8)
     # a bucket past 255 (a very long or repetitive text) is not counted: keep its pairs
-    unbounded = np.zeros(len(rows), dtype=bool)
-    for start in range(0, len(rows), CHUNK_TEXTS):
-        chunk = [texts[i] for i in rows[start : start + CHUNK_TEXTS]]
+    unbounded = np.zeros(len(texts), dtype=bool)
+    for start in range(0, len(texts), CHUNK_TEXTS):
+        chunk = texts[start : start + CHUNK_TEXTS]
         codes = np.frombuffer("".join(chunk).encode("utf-32-le"), dtype=np.uint32)
         owner = np.repeat(np.arange(len(chunk)), lengths[start : start + len(chunk)])
         bucket = (_mix(codes.astype(np.uint64)) & np.uint64(COUNT_BUCKETS - 1)).astype(np.int64)
@@ -231,7 +229,7 @@ def may_reach_cutoff(texts: list[str], pairs: np.ndarray) -> np.ndarray:
         counts[start : start + len(chunk)] = np.minimum(tally, 255)
     keep = np.empty(len(pairs), dtype=bool)
     for start in range(0, len(pairs), PAIRS_PER_PASS):
-        a, b = where[start : start + PAIRS_PER_PASS, 0], where[start : start + PAIRS_PER_PASS, 1]
+        a, b = pairs[start : start + PAIRS_PER_PASS, 0], pairs[start : start + PAIRS_PER_PASS, 1]
         common = np.minimum(counts[a], counts[b]).sum(axis=1, dtype=np.int64)
         reachable = 200 * common >= CONFIRM_RATIO * (lengths[a] + lengths[b])
         keep[start : start + PAIRS_PER_PASS] = reachable | unbounded[a] | unbounded[b]
