@@ -90,6 +90,15 @@ def _mix(h: np.ndarray) -> np.ndarray:
     return h ^ (h >> np.uint64(31))
 
 
+def _code_points(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(length of each text, all their code points end to end as uint64): one encode per chunk."""
+    import numpy as np
+
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    return lengths, codes
+
+
 def _chunk_signatures(texts: list[str]) -> np.ndarray:
     """One-permutation MinHash of each text's character 3-shingles, shape (len(texts), NUM_PERM).
 
@@ -100,8 +109,7 @@ def _chunk_signatures(texts: list[str]) -> np.ndarray:
     """
     import numpy as np
 
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    lengths, codes = _code_points(texts)
     shingles = _mix(
         (codes[:-2] * np.uint64(0x9E3779B97F4A7C15))
         ^ (codes[1:-1] * np.uint64(0xC2B2AE3D27D4EB4F))
@@ -214,19 +222,21 @@ def may_reach_cutoff(texts: list[str], pairs: np.ndarray) -> np.ndarray:
     """
     import numpy as np
 
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    lengths = np.zeros(len(texts), dtype=np.int64)
     counts = np.zeros((len(texts), COUNT_BUCKETS), dtype=np.uint8)
     # a bucket past 255 (a very long or repetitive text) is not counted: keep its pairs
     unbounded = np.zeros(len(texts), dtype=bool)
     for start in range(0, len(texts), CHUNK_TEXTS):
-        chunk = texts[start : start + CHUNK_TEXTS]
-        codes = np.frombuffer("".join(chunk).encode("utf-32-le"), dtype=np.uint32)
-        owner = np.repeat(np.arange(len(chunk)), lengths[start : start + len(chunk)])
-        bucket = (_mix(codes.astype(np.uint64)) & np.uint64(COUNT_BUCKETS - 1)).astype(np.int64)
-        tally = np.bincount(owner * COUNT_BUCKETS + bucket, minlength=len(chunk) * COUNT_BUCKETS)
-        tally = tally.reshape(len(chunk), COUNT_BUCKETS)
-        unbounded[start : start + len(chunk)] = tally.max(axis=1, initial=0) > 255
-        counts[start : start + len(chunk)] = np.minimum(tally, 255)
+        chunk_lengths, codes = _code_points(texts[start : start + CHUNK_TEXTS])
+        stop = start + len(chunk_lengths)
+        lengths[start:stop] = chunk_lengths
+        owner = np.repeat(np.arange(len(chunk_lengths)), chunk_lengths)
+        bucket = (_mix(codes) & np.uint64(COUNT_BUCKETS - 1)).astype(np.int64)
+        tally = np.bincount(
+            owner * COUNT_BUCKETS + bucket, minlength=len(chunk_lengths) * COUNT_BUCKETS
+        ).reshape(len(chunk_lengths), COUNT_BUCKETS)
+        unbounded[start:stop] = tally.max(axis=1, initial=0) > 255
+        counts[start:stop] = np.minimum(tally, 255)
     keep = np.empty(len(pairs), dtype=bool)
     for start in range(0, len(pairs), PAIRS_PER_PASS):
         a, b = pairs[start : start + PAIRS_PER_PASS, 0], pairs[start : start + PAIRS_PER_PASS, 1]
