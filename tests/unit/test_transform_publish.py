@@ -116,3 +116,25 @@ def test_failing_dbt_test_publishes_nothing_and_names_the_test(home: Settings, t
     # + dim_scoring_rules + the 2 §6 theme tables (fct_theme_suggestions, mart_hot_topics)
     # + the 8 mart_report_* tables the reports print
     assert len(before) == 24
+
+
+def test_a_failed_build_leaves_the_warehouse_closed(home: Settings, tmp_path: Path):
+    """dbt builds with keep_open; after a failing build the same process still opens the
+    warehouse read-only (a different configuration than dbt's) and another process can
+    take the writer's lock: no DuckDB instance outlives the dbt call."""
+    import duckdb
+
+    project = tmp_path / "dbt"
+    shutil.copytree(home.dbt_dir, project, ignore=shutil.ignore_patterns("target", "logs"))
+    (project / "tests" / "assert_always_fails.sql").write_text("select 1 as failing_row\n")
+    with pytest.raises(TransformFailed):
+        run_transform(dataclasses.replace(home, dbt_dir=project))
+
+    with duckdb.connect(str(home.warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM raw.submissions").fetchall()[0][0] > 0
+    writer = subprocess.run(
+        [sys.executable, "-c", "import duckdb, sys; duckdb.connect(sys.argv[1]).close()",
+         str(home.warehouse)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert writer.returncode == 0, writer.stderr

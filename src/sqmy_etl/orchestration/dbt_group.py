@@ -66,6 +66,7 @@ from sqmy_etl.pii import redact_text
 from sqmy_etl.transform.build import (
     DBT_PROFILE,
     PRODUCTION_BUILD,
+    close_dbt_duckdb,
     dbt_env,
     dbt_target,
     planned_build,
@@ -287,7 +288,11 @@ class RetryingDbtProducer(DbtProducerWatcherOperator):
                 # prepared, planned (incremental or full) and recorded as `sqmy transform` does
                 with writer_lock(settings), planned_build(settings) as plan:
                     self.env = {**(self.env or {}), **plan.dbt_env()}
-                    return super().execute(context, **kwargs)
+                    try:
+                        return super().execute(context, **kwargs)
+                    finally:
+                        # the build ran in this process with keep_open (dbt_env)
+                        close_dbt_duckdb()
             except Exception as exc:
                 record = self._record_failure(attempt, exc, dest)
                 if attempt == attempts or not record.transient:

@@ -14,7 +14,8 @@ keeps the caller's process clean and the SQLite file disappears afterwards).
 the Cosmos producer's single ``dbt build`` first, then the per-node status
 tasks (``dbt_group`` wires them after the producer, so none waits on a
 triggerer). DuckDB is never opened twice at once: each task closes its
-connection and dbt-duckdb runs with ``keep_open: false``.
+connection, and the producer closes dbt-duckdb's instance when its build
+ends (``transform.build.close_dbt_duckdb``).
 """
 
 from __future__ import annotations

@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 WAREHOUSE_ENV = "SQMY_WAREHOUSE_PATH"
+# profiles.yml's keep_open for the warehouse file: "True" from every runner of ours,
+# which closes the instance after its invoke (close_dbt_duckdb); False for anyone else.
+KEEP_OPEN_ENV = "SQMY_DBT_KEEP_OPEN"
 # The profile and target of dbt/profiles.yml that Cosmos names on every Airflow run.
 DBT_PROFILE = "sqmy"
 DBT_TARGET = "dev"
@@ -70,7 +73,7 @@ def dbt_target(settings: Settings) -> str:
 def dbt_env(settings: Settings) -> dict[str, str]:
     """The variables profiles.yml reads: this home's warehouse file, or the lake's catalog,
     data folder and offline extension directory."""
-    env = {WAREHOUSE_ENV: str(settings.warehouse)}
+    env = {WAREHOUSE_ENV: str(settings.warehouse), KEEP_OPEN_ENV: "True"}
     if settings.is_lake:
         from sqmy_etl.warehouse import lake
 
@@ -148,7 +151,34 @@ def invoke_dbt(
         "info",
     ]
     with _warehouse_env(settings, env):
-        return dbtRunner(callbacks=[_log_dbt_event]).invoke(full_args)
+        try:
+            return dbtRunner(callbacks=[_log_dbt_event]).invoke(full_args)
+        finally:
+            close_dbt_duckdb()
+
+
+def close_dbt_duckdb() -> None:
+    """Close the DuckDB instance dbt-duckdb kept open for the invoke that just ended.
+
+    Our runners build with ``keep_open`` (``KEEP_OPEN_ENV``): one instance for
+    every node of a build. With ``keep_open: false`` dbt-duckdb closes the
+    file whenever no node holds it, so between nodes it checkpointed the
+    file, and it opened it and read its catalog again for the next node: a
+    demo build took 11 s instead of 7. Left open, the instance and its file
+    lock would live as long as the process, and publishing (a read-only open
+    in the same process) or any other process could not open the file.
+    A no-op when dbt-duckdb was never imported.
+    """
+    import sys
+
+    connections = sys.modules.get("dbt.adapters.duckdb.connections")
+    if connections is None:
+        return
+    manager = connections.DuckDBConnectionManager
+    with manager._LOCK:
+        environment, manager._ENV = manager._ENV, None
+    if environment is not None:
+        environment.close()
 
 
 def _require_success(result: dbtRunnerResult) -> None:
