@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import mmap
 import re
 import sys
 import unicodedata
 from datetime import date
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
+from sqmy_etl.transform import near_duplicates as nd
 from sqmy_etl.transform.near_duplicates import (
     CONFIRM_RATIO,
     NearDuplicate,
     Submission,
+    confirmed,
     find_near_duplicates,
     may_reach_cutoff,
     normalise,
+    search,
+    sketch_slices,
 )
 
 ORIGINAL = "锡林郭勒盟部分嘎查牧民反映草原生态补奖资金发放不及时，建议简化审核流程并按季度发放。"
@@ -138,3 +144,92 @@ def test_normalise_drops_exactly_the_whitespace_of_the_regex_definition():
         run = "".join(map(chr, range(start, min(start + 4096, sys.maxunicode + 1))))
         expected = space.sub("", unicodedata.normalize("NFKC", run)).casefold()
         assert normalise(run) == expected, hex(start)
+
+
+def copy_of(base: str, edits: list[tuple[int, str]]) -> str:
+    chars = list(base)
+    for position, char in edits:
+        chars[position % len(chars)] = char
+    return "".join(chars)
+
+
+# originals, copies of them with a few edits, and texts too short to sketch, in any order
+streamed_texts = st.tuples(
+    st.lists(near_texts, min_size=1, max_size=6),
+    st.lists(
+        st.tuples(
+            st.integers(0, 5),
+            st.lists(st.tuples(st.integers(0, 400), st.sampled_from(["", "乙", "x"])), max_size=6),
+        ),
+        max_size=14,
+    ),
+    st.lists(st.text(alphabet="草原甲乙", max_size=11), max_size=5),
+).flatmap(
+    lambda parts: st.permutations(
+        parts[0] + [copy_of(parts[0][i % len(parts[0])], edits) for i, edits in parts[1]] + parts[2]
+    )
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    texts=streamed_texts,
+    slice_rows=st.integers(1, 7),
+    chunk=st.integers(1, 5),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_texts_sketched_a_slice_at_a_time_give_the_answer_of_the_whole_list(
+    texts: list[str], slice_rows: int, chunk: int, seed: int
+) -> None:
+    """Texts arriving in shuffled slices, hashed a few at a time, then confirmed a few pairs
+    at a time with only the texts those involve: the same sketches, pairs and scores as
+    ``search`` over the whole list."""
+    expected_sketches, expected_pairs, expected_scores = search(texts)
+    places = np.random.default_rng(seed).permutation(len(texts))
+    slices = [
+        (places[start : start + slice_rows], [texts[i] for i in places[start : start + slice_rows]])
+        for start in range(0, len(texts), slice_rows)
+    ]
+
+    def texts_of(indices: np.ndarray) -> dict[int, str]:
+        return {i: texts[i] for i in indices.tolist()}
+
+    with pytest.MonkeyPatch.context() as patch:
+        # small chunks, gathers and passes: every boundary inside a slice is crossed too
+        patch.setattr(nd, "CHUNK_TEXTS", chunk)
+        patch.setattr(nd, "GATHER_PAIRS", chunk)
+        patch.setattr(nd, "PAIRS_PER_PASS", chunk)
+        sketches, pairs = sketch_slices(len(texts), slices)
+        pairs, scores = confirmed(pairs, texts_of)
+    assert sketches.rows.tolist() == expected_sketches.rows.tolist()
+    assert sketches.signatures.tolist() == expected_sketches.signatures.tolist()
+    assert sketches.keys.tolist() == expected_sketches.keys.tolist()
+    assert pairs.tolist() == expected_pairs.tolist()
+    assert scores.tolist() == expected_scores.tolist()
+
+
+def test_slices_that_miss_a_text_are_refused() -> None:
+    """A place no slice filled would be sketched from uninitialised memory: an error instead."""
+    with pytest.raises(ValueError, match="every position"):
+        sketch_slices(3, [(np.array([0, 2]), [ORIGINAL, RETYPED])])
+
+
+def test_released_sketch_rows_give_back_whole_pages_and_nothing_else() -> None:
+    """Rows released from ``sketch_slices``'s signatures read as zeros where their pages lie
+    wholly inside the range; the rows around them keep their values. A plain numpy array is
+    left alone."""
+    texts = [f"{ORIGINAL}{i}" for i in range(300)]
+    sketches, _ = sketch_slices(len(texts), [(np.arange(len(texts)), texts)])
+    before = sketches.signatures.copy()
+    assert before.all(), "a signature value of 0 would hide a released row"
+    rows_per_page = mmap.PAGESIZE // sketches.signatures.strides[0]
+    start, stop = rows_per_page + 3, 6 * rows_per_page + 5
+    nd.release_rows(sketches.signatures, start, stop)
+    zero = np.flatnonzero((sketches.signatures == 0).all(axis=1)).tolist()
+    assert zero == list(range(2 * rows_per_page, 6 * rows_per_page))
+    kept = np.ones(len(texts), dtype=bool)
+    kept[zero] = False
+    assert (sketches.signatures[kept] == before[kept]).all()
+    plain = before.copy()
+    nd.release_rows(plain, 0, len(plain))
+    assert (plain == before).all()

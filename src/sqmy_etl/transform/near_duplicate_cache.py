@@ -50,7 +50,9 @@ if TYPE_CHECKING:
 # incremental path pays per searched row, the full one per row of the warehouse.
 MAX_SEARCHED = 100_000
 FETCH_ROWS = 50_000  # submissions read from DuckDB per slice
-INSERT_ROWS = 100_000  # sketches written to the cache per insert
+# sketches written to the cache per insert: DuckDB's copy grows as ours is released, by
+# 50k (~20 MB) at a time: slices of 100k made this write the peak of a 1M rebuild
+INSERT_ROWS = 50_000
 BAND_COLUMNS = tuple(f"band_{band}" for band in range(nd.BANDS))
 COLUMNS = {
     "submission_id": "VARCHAR",
@@ -181,13 +183,27 @@ def _broken_rows(con: duckdb.DuckDBPyConnection, cache: str) -> int:
 
 
 def _rebuild(con: duckdb.DuckDBPyConnection, cache: str) -> None:
-    """Replace the cache with one full search over every submission."""
+    """Replace the cache with one full search over every submission.
+
+    The texts are streamed (``nd.sketch_slices``): normalised a slice at a
+    time for their sketches, then read again, a pass at a time, only for the
+    candidate pairs left once the sketches are written. A million normalised
+    texts held for the whole search took ~0.8 GB.
+    """
     columns = ", ".join(f"{name} {kind}" for name, kind in _columns(con).items())
     con.execute(f"CREATE OR REPLACE TABLE {cache} ({columns})")
-    ids, texts = _earliest_first(con, "WHERE content <> ''")
-    sketches, pairs, scores = nd.search(texts)
-    del texts  # a million normalised texts: not kept while the sketches are written
+    rows = "WHERE content <> ''"
+    ids = _earliest_ids(con, rows)
+    sketches, pairs = nd.sketch_slices(len(ids), _slices(con, rows, ids))
     _insert_sketches(con, cache, ids, sketches)
+    del sketches
+
+    def texts_of(indices: np.ndarray) -> dict[int, str]:
+        wanted = indices.tolist()
+        found = _texts(con, [ids[i] for i in wanted], {})
+        return {i: found[ids[i]] for i in wanted}
+
+    pairs, scores = nd.confirmed(pairs, texts_of)
     answers = {
         ids[later]: (ids[earlier], nd.similarity(score))
         for (later, earlier), score in zip(pairs.tolist(), scores.tolist(), strict=True)
@@ -195,27 +211,52 @@ def _rebuild(con: duckdb.DuckDBPyConnection, cache: str) -> None:
     _write_answers(con, cache, answers)
 
 
-def _earliest_first(con: duckdb.DuckDBPyConnection, rows: str) -> tuple[list[str], list[str]]:
-    """Ids and normalised texts of the merged submissions ``rows`` selects, earliest first.
+def _earliest_ids(con: duckdb.DuckDBPyConnection, rows: str) -> list[str]:
+    """Ids of the merged submissions ``rows`` selects, earliest first.
 
     DuckDB orders the ids alone (its binary string order is Python's
-    code-point order); the contents are then read unordered, a slice at a
-    time, and each normalised text put in its id's place. Sorting the contents
-    with the ids cost about 1.5 GB more at a million submissions, and a
-    million raw contents never sit in memory beside their normalised copies.
+    code-point order): sorting the contents with them cost about 1.5 GB more
+    at a million submissions.
     """
-    ids = [
+    return [
         row[0]
         for row in con.execute(
             f"SELECT submission_id FROM {_MERGED} {rows} ORDER BY received_date, submission_id"
         ).fetchall()
     ]
+
+
+def _slices(
+    con: duckdb.DuckDBPyConnection, rows: str, ids: list[str]
+) -> Iterator[tuple[np.ndarray, list[str]]]:
+    """The normalised texts of ``ids`` (selected by ``rows``), FETCH_ROWS at a time, read
+    unordered, with their places in ``ids``."""
+    import numpy as np
+
     place = {submission_id: i for i, submission_id in enumerate(ids)}
+    for batch in _batches(con, f"SELECT submission_id, content FROM {_MERGED} {rows}"):
+        read = batch.column("submission_id").to_pylist()
+        positions = np.fromiter(map(place.__getitem__, read), dtype=np.int64, count=len(read))
+        yield positions, list(map(nd.normalise, batch.column("content").to_pylist()))
+
+
+def _batches(con: duckdb.DuckDBPyConnection, query: str) -> Iterator[pa.RecordBatch]:
+    """The result of ``query``, FETCH_ROWS rows at a time: as Arrow it reaches Python in
+    about half the time of ``fetchmany``'s tuples."""
+    yield from con.execute(query).to_arrow_reader(FETCH_ROWS)
+
+
+def _earliest_first(con: duckdb.DuckDBPyConnection, rows: str) -> tuple[list[str], list[str]]:
+    """Ids and normalised texts of the merged submissions ``rows`` selects, earliest first.
+
+    Each slice of normalised texts is put in its ids' places, so a whole set
+    of raw contents never sits in memory beside its normalised copies.
+    """
+    ids = _earliest_ids(con, rows)
     texts = [""] * len(ids)
-    result = con.execute(f"SELECT submission_id, content FROM {_MERGED} {rows}")
-    while batch := result.fetchmany(FETCH_ROWS):
-        for submission_id, content in batch:
-            texts[place[submission_id]] = nd.normalise(content)
+    for positions, normalised in _slices(con, rows, ids):
+        for i, text in zip(positions.tolist(), normalised, strict=True):
+            texts[i] = text
     return ids, texts
 
 
@@ -347,15 +388,20 @@ def _candidates(con: duckdb.DuckDBPyConnection, cache: str) -> _Candidates:
 
 
 def _texts(con: duckdb.DuckDBPyConnection, ids: list[str], known: dict[str, str]) -> dict[str, str]:
-    """Normalised texts of ``ids``: from ``known``, the rest read from the merged submissions."""
+    """Normalised texts of ``ids``: from ``known``, the rest read from the merged submissions
+    and normalised FETCH_ROWS at a time."""
     import pyarrow as pa
 
+    texts: dict[str, str] = {}
+    query = (
+        f"SELECT submission_id, content FROM {_MERGED} SEMI JOIN nd_wanted USING (submission_id)"
+    )
     with _registered(con, "nd_wanted", pa.table({"submission_id": pa.array(ids, pa.string())})):
-        rows = con.execute(
-            f"SELECT submission_id, content FROM {_MERGED} SEMI JOIN nd_wanted "
-            "USING (submission_id)"
-        ).fetchall()
-    return {i: known[i] if i in known else nd.normalise(content) for i, content in rows}
+        for batch in _batches(con, query):
+            read = batch.column("submission_id").to_pylist()
+            for i, content in zip(read, batch.column("content").to_pylist(), strict=True):
+                texts[i] = known[i] if i in known else nd.normalise(content)
+    return texts
 
 
 def _insert_sketches(
@@ -364,7 +410,9 @@ def _insert_sketches(
     """Add rows for ``ids`` (with their key from ``nd_current``) and their sketches, no answers.
 
     A slice of ``INSERT_ROWS`` at a time: one insert of a million sketches
-    joined to their keys took 1.4 GB more than the rest of the search.
+    joined to their keys took 1.4 GB more than the rest of the search. The
+    sketches are used up: each slice's memory is released once written
+    (``nd.release_rows``), as DuckDB's copy grows.
     """
     import numpy as np
     import pyarrow as pa
@@ -397,6 +445,8 @@ def _insert_sketches(
                 f"INSERT INTO {cache} BY NAME SELECT s.*, n.received_date, n.content_hash "
                 "FROM nd_sketches AS s INNER JOIN nd_current AS n USING (submission_id)"
             )
+        nd.release_rows(sketches.signatures, first, last)
+        nd.release_rows(sketches.keys, first, last)
 
 
 def _write_answers(con: duckdb.DuckDBPyConnection, cache: str, answers: Answers) -> None:
