@@ -116,6 +116,35 @@ def test_similar_titles_cluster_as_read_by_hand() -> None:
     }
 
 
+def test_links_computed_in_blocks_are_the_whole_product_thresholded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``_linked`` a few rows at a time gives exactly the entries ``shared @ shared.T`` has
+    at or above the cutoff, off the diagonal, with the same values, whatever the block."""
+    import numpy as np
+    from scipy.sparse import random as sparse_random
+
+    from sqmy_etl.themes import hot_topics
+
+    rng = np.random.default_rng(7)
+    for rows, block in ((1, 1), (7, 3), (40, 5), (40, 64), (200, 17)):
+        shared = sparse_random(rows, 30, density=0.3, format="csr", random_state=rng)
+        shared.data = np.round(shared.data, 1)  # repeated values: many ties at the cutoff
+        whole = (shared @ shared.T).toarray()
+        expected = {
+            (i, j): whole[i, j]
+            for i in range(rows)
+            for j in range(rows)
+            if i != j and whole[i, j] >= 0.5
+        }
+        monkeypatch.setattr(hot_topics, "LINK_ROWS", block)
+        got = hot_topics._linked(shared, 0.5).tocoo()
+        assert got.shape == (rows, rows)
+        cells = zip(got.row.tolist(), got.col.tolist(), strict=True)
+        assert dict(zip(cells, got.data.tolist(), strict=True)) == expected
+        assert len(got.data) == len(expected)
+
+
 def test_hot_topics_need_two_units_or_regions() -> None:
     """A and B are hot topics of 2021-11 (equal size: earliest first); C, one unit in one
     region, is not."""

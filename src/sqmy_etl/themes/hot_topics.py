@@ -30,6 +30,7 @@ COMMON_SHARE = 0.2
 COMMON_MIN_DOCUMENTS = 10  # in a small period nothing is boilerplate yet
 MIN_SHARED = 0.5
 MIN_SUBMISSIONS = 4
+LINK_ROWS = 1024  # rows of the similarity product computed at once (``_linked``)
 PERIOD_TYPES = ("year", "quarter", "month")
 # The settings above, part of every stored period fingerprint: a change to any of them
 # makes the next refresh search every period again.
@@ -107,15 +108,34 @@ def clusters(texts: Sequence[TopicText], similarity: float = SIMILARITY) -> list
     norms = _row_norms(shared)
     scale = np.where(norms >= MIN_SHARED * _row_norms(matrix), 1.0 / np.maximum(norms, 1e-12), 0.0)
     shared = diags(scale) @ shared
-    alike = shared @ shared.T
-    alike.data[alike.data < similarity] = 0
-    alike = alike - diags(alike.diagonal())
-    alike.eliminate_zeros()
+    alike = _linked(shared, similarity)
     _, component = csgraph.connected_components(alike, directed=False)
     groups: dict[int, list[int]] = {}
     for index, group in enumerate(component):
         groups.setdefault(int(group), []).append(index)
     return [members for members in groups.values() if len(members) > 1]
+
+
+def _linked(shared: Any, similarity: float) -> Any:
+    """The pairs of rows of ``shared`` whose dot product is at least ``similarity``, as a
+    sparse matrix without the diagonal.
+
+    Computed ``LINK_ROWS`` rows at a time, each block thresholded before the next:
+    the whole product of a period of 20k texts holds most of its 400M pairs (2.3 GB
+    at the first refresh of a 100k warehouse), the few links it keeps fit in a
+    few MB. SciPy multiplies each row on its own, so a block's rows are the
+    product's rows, value for value.
+    """
+    from scipy.sparse import coo_matrix, vstack
+
+    transposed = shared.T.tocsr()  # what ``shared @ shared.T`` converts it to
+    blocks = []
+    for start in range(0, shared.shape[0], LINK_ROWS):
+        block = (shared[start : start + LINK_ROWS] @ transposed).tocoo()
+        keep = (block.data >= similarity) & (block.row + start != block.col)
+        kept = (block.data[keep], (block.row[keep], block.col[keep]))
+        blocks.append(coo_matrix(kept, shape=block.shape).tocsr())
+    return vstack(blocks, format="csr")
 
 
 def _representative(texts: Sequence[TopicText], members: list[int]) -> str:
