@@ -105,6 +105,13 @@ near_texts = st.text(alphabet="草原生态补奖资金发放甲乙", min_size=1
 )
 
 
+def copy_of(base: str, edits: list[tuple[int, str]]) -> str:
+    chars = list(base)
+    for position, char in edits:
+        chars[position % len(chars)] = char
+    return "".join(chars)
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     base=near_texts,
@@ -117,11 +124,7 @@ def test_the_count_bound_never_drops_a_pair_rapidfuzz_would_confirm(
     base: str, edits: list[tuple[int, str]], other: str
 ) -> None:
     """rapidfuzz itself is the judge: every pair it scores ≥ CONFIRM_RATIO is kept."""
-    chars = list(base)
-    for position, char in edits:
-        chars[position % len(chars)] = char
-    edited = "".join(chars)
-    texts = [base, edited, other]
+    texts = [base, copy_of(base, edits), other]
     pairs = np.array([[1, 0], [2, 0], [2, 1]])
     kept = may_reach_cutoff(texts, pairs)
     for (later, earlier), keep in zip(pairs.tolist(), kept.tolist(), strict=True):
@@ -144,13 +147,6 @@ def test_normalise_drops_exactly_the_whitespace_of_the_regex_definition():
         run = "".join(map(chr, range(start, min(start + 4096, sys.maxunicode + 1))))
         expected = space.sub("", unicodedata.normalize("NFKC", run)).casefold()
         assert normalise(run) == expected, hex(start)
-
-
-def copy_of(base: str, edits: list[tuple[int, str]]) -> str:
-    chars = list(base)
-    for position, char in edits:
-        chars[position % len(chars)] = char
-    return "".join(chars)
 
 
 # originals, copies of them with a few edits, and texts too short to sketch, in any order

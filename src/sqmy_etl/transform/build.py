@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -71,8 +72,9 @@ def dbt_target(settings: Settings) -> str:
 
 
 def dbt_env(settings: Settings) -> dict[str, str]:
-    """The variables profiles.yml reads: this home's warehouse file, or the lake's catalog,
-    data folder and offline extension directory."""
+    """The variables profiles.yml reads: this home's warehouse file and keep_open (our runners
+    close the instance themselves), or the lake's catalog, data folder and offline
+    extension directory."""
     env = {WAREHOUSE_ENV: str(settings.warehouse), KEEP_OPEN_ENV: "True"}
     if settings.is_lake:
         from sqmy_etl.warehouse import lake
@@ -169,8 +171,6 @@ def close_dbt_duckdb() -> None:
     in the same process) or any other process could not open the file.
     A no-op when dbt-duckdb was never imported.
     """
-    import sys
-
     connections = sys.modules.get("dbt.adapters.duckdb.connections")
     if connections is None:
         return
