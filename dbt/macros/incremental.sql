@@ -25,3 +25,18 @@
         renders without env_var, as a full build. -#}
     {{ return(env_var('SQMY_SINCE_INGEST_SEQ', '') if env_var is defined else '') }}
 {%- endmacro %}
+
+{% macro forget_touched_feedback() -%}
+    {#- Pre-hook of the feedback models updated in place: an incremental run
+        first deletes every row of the issues it resolves again
+        (int_feedback_touched_issues), then appends their new rows. An issue
+        whose feedback moved to a newer issue keeps no row, which delete+insert
+        by key would leave behind. -#}
+    {% if merges_touched_only() %}
+        delete from {{ this }}
+        where issue_id in (
+            select touched.issue_id
+            from {{ ref('int_feedback_touched_issues') }} as touched
+        )
+    {% endif %}
+{%- endmacro %}

@@ -1,8 +1,9 @@
 """An incremental build equals a full rebuild of the same raw rows, after every step.
 
 Two homes receive the same random steps — deliveries of new and corrected
-submissions and issues (same id, changed fields), replacements, retractions
-and erasures. Home A builds as ``sqmy transform`` does (``plan_build``
+submissions, issues (same id, changed fields, a publication date that moves a
+year-less 期号's feedback to another issue) and feedback, replacements,
+retractions and erasures. Home A builds as ``sqmy transform`` does (``plan_build``
 chooses incremental or full); home B always rebuilds in full. After each
 step the tables an incremental build writes in place (the merges and the
 snapshot's current rows) are compared, and after the last step every mart,
@@ -18,7 +19,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from sqmy_etl.config import Settings
@@ -33,11 +34,18 @@ IDS = ["P-001", "p 001", "P-002", "P-003"]  # "p 001" is another spelling of P-0
 REGIONS = [None, "赤峰", "包头市", "火星盟"]
 THEMES = [None, "供暖", "教育", "未分类", "宇宙探索"]
 SUBMITTERS = [None, "a" * 64, "b" * 64]
-ISSUES = ["2021-001", "2021-002"]
+# 2021-001 and 2022-001 share the sequence number a year-less 第1期 names
+ISSUES = ["2021-001", "2021-002", "2022-001"]
+# a 2022-03-01 第1期 matches 2021-001 only if it was published 05-01 (304 days
+# before, 01-15 is 410), and 2022-001 only if published 01-15 (05-01 is later)
+PUBLISHED = ["01-15", "05-01"]
 # what an incremental build writes in place, and the nodes that write it
 IN_PLACE = [
     "intermediate.int_submissions_merged",
     "intermediate.int_issues_merged",
+    "intermediate.int_feedback_matched_to_issues",
+    "intermediate.int_feedback_variants",
+    "intermediate.int_feedback_resolved",
 ]
 SNAPSHOT_CURRENT = (
     "select * exclude (dbt_scd_id, dbt_updated_at, dbt_valid_from, dbt_valid_to) "
@@ -47,7 +55,8 @@ SNAPSHOT_CURRENT = (
 NO_TESTS = ["--exclude-resource-type", "test"]
 # between steps only what an incremental build writes in place
 STEP_SELECT = [
-    "--select", "+int_submissions_merged", "+int_issues_merged", "snap_submissions", *NO_TESTS
+    "--select", "+int_submissions_merged", "+int_issues_merged", "+int_feedback_resolved",
+    "snap_submissions", *NO_TESTS
 ]  # fmt: skip
 
 submission = st.tuples(
@@ -60,15 +69,24 @@ submission = st.tuples(
 )
 issue = st.tuples(
     st.sampled_from(ISSUES),
+    st.sampled_from(PUBLISHED),
     st.sampled_from([None, "民生", "教育"]),
     st.one_of(st.none(), st.lists(st.sampled_from(IDS), max_size=2)),
 )
+feedback = st.tuples(
+    st.sampled_from([None, 2021, 2022]),  # None: a year-less 第N期
+    st.sampled_from([1, 2]),
+    st.sampled_from([None, "自治区级"]),
+    st.sampled_from([None, "副主席", "自治区政府副主席"]),
+    st.sampled_from(["2021-06-01", "2022-03-01"]),
+)
 step = st.one_of(
     st.tuples(st.just("deliver"), st.lists(submission, min_size=1, max_size=3),
-              st.lists(issue, max_size=2)),
-    st.tuples(st.just("replace"), st.lists(submission, min_size=1, max_size=2), st.just([])),
-    st.tuples(st.just("retract"), st.just([]), st.just([])),
-    st.tuples(st.just("erase"), st.just([]), st.just([])),
+              st.lists(issue, max_size=2), st.lists(feedback, max_size=3)),
+    st.tuples(st.just("replace"), st.lists(submission, min_size=1, max_size=2), st.just([]),
+              st.just([])),
+    st.tuples(st.just("retract"), st.just([]), st.just([]), st.just([])),
+    st.tuples(st.just("erase"), st.just([]), st.just([]), st.just([])),
 )  # fmt: skip
 
 
@@ -91,7 +109,7 @@ class World:
                 apply(con)
         self.seq += 1
 
-    def deliver(self, subs: list[tuple], issues: list[tuple]) -> str:
+    def deliver(self, subs: list[tuple], issues: list[tuple], feedback: list[tuple]) -> str:
         seq, name = self.seq, f"台账{self.seq:02d}.xlsx"
 
         def apply(con: Any) -> None:
@@ -107,8 +125,15 @@ class World:
             delivery.issues(
                 "编发",
                 [
-                    (row, iid, "2021-05-01", None, theme, sources)
-                    for row, (iid, theme, sources) in enumerate(issues, 2)
+                    (row, iid, f"{iid[:4]}-{day}", None, theme, sources)
+                    for row, (iid, day, theme, sources) in enumerate(issues, 2)
+                ],
+            )
+            delivery.feedback(
+                "批示",
+                [
+                    (row, year, seq, "批示", level, post, when)
+                    for row, (year, seq, level, post, when) in enumerate(feedback, 2)
                 ],
             )
 
@@ -184,8 +209,19 @@ def mart_queries(home: Settings) -> list[str]:
     return [f"select * from marts.{name}" for (name,) in names]
 
 
+# a year-less 第1期 of 2022-03-01 matches 2021-001 until 2022-001 arrives: an
+# incremental build must take it from 2021-001, which then has no feedback row
+MOVED_FEEDBACK = [
+    ("deliver", [(IDS[0], "2021-03-01", None, None, None, None)],
+     [("2021-001", "05-01", None, [IDS[0]])], [(None, 1, None, "副主席", "2022-03-01")]),
+    ("deliver", [(IDS[2], "2021-04-02", None, None, None, None)],
+     [("2022-001", "01-15", None, [IDS[2]])], []),
+]  # fmt: skip
+
+
 @settings(max_examples=2, deadline=None)
 @given(steps=st.lists(step, min_size=2, max_size=3))
+@example(steps=MOVED_FEEDBACK)
 def test_incremental_build_equals_full_rebuild(
     tmp_path_factory: pytest.TempPathFactory, steps: list[tuple]
 ) -> None:
@@ -198,13 +234,14 @@ def test_incremental_build_equals_full_rebuild(
             with connect_writer(home):
                 pass  # the raw schema, before the first delivery
         modes, expected = [], []
-        for number, (kind, subs, issues) in enumerate(steps, 1):
+        for number, (kind, subs, issues, feedback) in enumerate(steps, 1):
             if kind == "deliver" or not world.files:
-                world.deliver(subs or [(IDS[0], "2021-03-01", None, None, None, None)], issues)
+                first = [(IDS[0], "2021-03-01", None, None, None, None)]
+                world.deliver(subs or first, issues, feedback)
                 kind = "deliver"
             elif kind == "replace":
                 old = world.files[-1]
-                world.change("replaced", old, by=world.deliver(subs, []))
+                world.change("replaced", old, by=world.deliver(subs, [], []))
             elif kind == "retract":
                 world.change("retracted", world.files[0])
             elif not world.erase(SUBMITTERS[1]):

@@ -1,6 +1,15 @@
+{{ config(
+    materialized=touched_materialization(),
+    unique_key='feedback_row_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+
+-- depends_on: {{ ref('int_feedback_touched_issues') }}
+
 with
 
-feedback as (
+all_feedback as (
 
     select * from {{ ref('int_feedback_mapped') }}
 
@@ -9,6 +18,23 @@ feedback as (
 issues as (
 
     select * from {{ ref('int_issues_merged') }}
+
+),
+
+feedback as (
+
+    select all_feedback.*
+    from all_feedback
+    {% if merges_touched_only() %}
+        -- an incremental run matches again only new rows and the rows of the
+        -- sequence numbers a new issue or correction touched
+        where
+            {{ touched_since('all_feedback.ingest_seq') }}
+            or all_feedback.issue_seq in (
+                select touched.issue_seq
+                from {{ ref('int_feedback_touched_issues') }} as touched
+            )
+    {% endif %}
 
 ),
 

@@ -1,8 +1,31 @@
+{{ config(
+    materialized=touched_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ forget_touched_feedback() }}",
+) }}
+
+-- depends_on: {{ ref('int_feedback_touched_issues') }}
+
 with
+
+all_variants as (
+
+    select * from {{ ref('int_feedback_variants') }}
+
+),
 
 variants as (
 
-    select * from {{ ref('int_feedback_variants') }}
+    select all_variants.*
+    from all_variants
+    {% if merges_touched_only() %}
+        -- an incremental run resolves again only the touched issues
+        where all_variants.issue_id in (
+            select touched.issue_id
+            from {{ ref('int_feedback_touched_issues') }} as touched
+        )
+    {% endif %}
 
 ),
 

@@ -1,8 +1,31 @@
+{{ config(
+    materialized=touched_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ forget_touched_feedback() }}",
+) }}
+
+-- depends_on: {{ ref('int_feedback_touched_issues') }}
+
 with
+
+all_matched as (
+
+    select * from {{ ref('int_feedback_matched_to_issues') }}
+
+),
 
 matched as (
 
-    select * from {{ ref('int_feedback_matched_to_issues') }}
+    select all_matched.*
+    from all_matched
+    {% if merges_touched_only() %}
+        -- an incremental run groups again only the touched issues' rows
+        where all_matched.issue_id in (
+            select touched.issue_id
+            from {{ ref('int_feedback_touched_issues') }} as touched
+        )
+    {% endif %}
 
 ),
 
