@@ -14,8 +14,11 @@ renamed as (
         || ':' || source.source_sheet
         || ':' || source.source_row
         || ':' || row_number() over (
+            -- a file is loaded once, at one ingest_seq: naming it changes no
+            -- number, but lets a filter on ingest_seq pass below the window
             partition by
                 source.ingest_file_sha256,
+                source.ingest_seq,
                 source.source_sheet,
                 source.source_row
             order by
