@@ -12,23 +12,40 @@ rules as (
 
 ),
 
+kinds as (
+
+    -- the rule depends only on these: scored once per kind and day, not per
+    -- event (a window over every event's candidate rules, 1M)
+    select distinct
+        events.event_type,
+        events.channel,
+        events.level,
+        events.event_date
+    from events
+
+),
+
 matched as (
 
     -- the rule valid on the event's day for its event, channel and level; a
     -- rule with a blank channel or level applies to any, and the most
     -- specific rule wins (a blank matches less than a value)
     select
-        events.event_id,
+        kinds.event_type,
+        kinds.channel,
+        kinds.level,
+        kinds.event_date,
         rules.points
-    from events
+    from kinds
     inner join rules
         on
-            events.event_type = rules.event_type
-            and coalesce(events.channel = rules.channel, rules.channel is null)
-            and coalesce(events.level = rules.level, rules.level is null)
-            and events.event_date between rules.valid_from and rules.valid_to
+            kinds.event_type = rules.event_type
+            and coalesce(kinds.channel = rules.channel, rules.channel is null)
+            and coalesce(kinds.level = rules.level, rules.level is null)
+            and kinds.event_date between rules.valid_from and rules.valid_to
     qualify row_number() over (
-        partition by events.event_id
+        partition by
+            kinds.event_type, kinds.channel, kinds.level, kinds.event_date
         order by
             (rules.channel is not null)::integer
             + (rules.level is not null)::integer desc,
@@ -50,7 +67,11 @@ final as (
         coalesce(matched.points, 0) as points
     from events
     left join matched
-        on events.event_id = matched.event_id
+        on
+            events.event_type = matched.event_type
+            and events.channel is not distinct from matched.channel
+            and events.level is not distinct from matched.level
+            and events.event_date = matched.event_date
 
 )
 

@@ -34,14 +34,17 @@ published as (
 
 ),
 
-events as (
+daily_events as (
 
     -- an event counts once for a unit (件), however many of its submissions
-    -- the issue merged; its points are earned per submission (CONTRACT §5)
+    -- the issue merged; its points are earned per submission (CONTRACT §5).
+    -- Counted per unit and day first: an event has one date (and an issue
+    -- one 编发, on its publication date), so the distinct counts of the days
+    -- add up to a period's, and the distinct aggregates see each
+    -- (submission, event) row once, not once per period type (1M: 0.9 → 0.3 s)
     select
-        date_periods.period_type,
-        date_periods.period_label,
         earned.unit_name,
+        earned.event_date,
         count(distinct earned.issue_id) filter (
             where earned.event_type = '编发单篇'
         ) as issues_single,
@@ -67,13 +70,36 @@ events as (
         ) as instructions_league,
         sum(earned.points) as points
     from earned
-    inner join date_periods
-        on earned.event_date = date_periods.date_day
     where earned.unit_name is not null
+    group by earned.unit_name, earned.event_date
+
+),
+
+events as (
+
+    select
+        date_periods.period_type,
+        date_periods.period_label,
+        daily_events.unit_name,
+        cast(sum(daily_events.issues_single) as bigint) as issues_single,
+        cast(sum(daily_events.issues_combined) as bigint) as issues_combined,
+        cast(sum(daily_events.adoptions_national) as bigint)
+            as adoptions_national,
+        cast(sum(daily_events.adoptions_region) as bigint) as adoptions_region,
+        cast(sum(daily_events.instructions_national) as bigint)
+            as instructions_national,
+        cast(sum(daily_events.instructions_region) as bigint)
+            as instructions_region,
+        cast(sum(daily_events.instructions_league) as bigint)
+            as instructions_league,
+        sum(daily_events.points) as points
+    from daily_events
+    inner join date_periods
+        on daily_events.event_date = date_periods.date_day
     group by
         date_periods.period_type,
         date_periods.period_label,
-        earned.unit_name
+        daily_events.unit_name
 
 ),
 

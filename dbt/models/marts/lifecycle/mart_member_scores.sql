@@ -45,28 +45,122 @@ members as (
 
 ),
 
+day_months as (
+
+    select
+        date_periods.date_day,
+        date_periods.period_label as month_label
+    from date_periods
+    where date_periods.period_type = 'month'
+
+),
+
+month_periods as (
+
+    -- every month with the periods it lies in: its year, its quarter, itself
+    select distinct
+        day_months.month_label,
+        date_periods.period_type,
+        date_periods.period_label
+    from day_months
+    inner join date_periods
+        on day_months.date_day = date_periods.date_day
+
+),
+
+-- each measure is summed per member and month first, then over the periods
+-- a month lies in: one pass over the rows instead of one per period type
+
+received_monthly as (
+
+    select
+        credits.submitter_key,
+        day_months.month_label,
+        count(*) as submissions_received
+    from credits
+    inner join day_months
+        on credits.received_date = day_months.date_day
+    where credits.submitter_key is not null
+    group by credits.submitter_key, day_months.month_label
+
+),
+
+published_monthly as (
+
+    select
+        credits.submitter_key,
+        day_months.month_label,
+        count(*) as submissions_published
+    from credits
+    inner join day_months
+        on credits.first_published_date = day_months.date_day
+    where credits.submitter_key is not null
+    group by credits.submitter_key, day_months.month_label
+
+),
+
+points_monthly as (
+
+    select
+        earned.submitter_key,
+        day_months.month_label,
+        sum(earned.points) as points
+    from earned
+    inner join day_months
+        on earned.event_date = day_months.date_day
+    where earned.submitter_key is not null
+    group by earned.submitter_key, day_months.month_label
+
+),
+
 received as (
 
-    {{ measure_per_period(
-        'credits', 'received_date', 'submitter_key', 'submissions_received'
-    ) }}
+    select
+        month_periods.period_type,
+        month_periods.period_label,
+        received_monthly.submitter_key,
+        sum(received_monthly.submissions_received) as submissions_received
+    from received_monthly
+    inner join month_periods
+        on received_monthly.month_label = month_periods.month_label
+    group by
+        month_periods.period_type,
+        month_periods.period_label,
+        received_monthly.submitter_key
 
 ),
 
 published as (
 
-    {{ measure_per_period(
-        'credits', 'first_published_date', 'submitter_key',
-        'submissions_published'
-    ) }}
+    select
+        month_periods.period_type,
+        month_periods.period_label,
+        published_monthly.submitter_key,
+        sum(published_monthly.submissions_published) as submissions_published
+    from published_monthly
+    inner join month_periods
+        on published_monthly.month_label = month_periods.month_label
+    group by
+        month_periods.period_type,
+        month_periods.period_label,
+        published_monthly.submitter_key
 
 ),
 
 points as (
 
-    {{ measure_per_period(
-        'earned', 'event_date', 'submitter_key', 'points', 'sum(earned.points)'
-    ) }}
+    select
+        month_periods.period_type,
+        month_periods.period_label,
+        points_monthly.submitter_key,
+        sum(points_monthly.points) as points
+    from points_monthly
+    inner join month_periods
+        on points_monthly.month_label = month_periods.month_label
+    group by
+        month_periods.period_type,
+        month_periods.period_label,
+        points_monthly.submitter_key
 
 ),
 
