@@ -219,7 +219,9 @@ MOVED_FEEDBACK = [
 ]  # fmt: skip
 
 
-@settings(max_examples=2, deadline=None)
+# one random sequence per run besides the example: each builds two homes per
+# step, and CI draws a new sequence on every run
+@settings(max_examples=1, deadline=None)
 @given(steps=st.lists(step, min_size=2, max_size=3))
 @example(steps=MOVED_FEEDBACK)
 def test_incremental_build_equals_full_rebuild(
