@@ -33,10 +33,16 @@
         whose feedback moved to a newer issue keeps no row, which delete+insert
         by key would leave behind. -#}
     {% if merges_touched_only() %}
-        delete from {{ this }}
-        where issue_id in (
-            select touched.issue_id
-            from {{ ref('int_feedback_touched_issues') }} as touched
-        )
+        delete from {{ this }} where {{ in_touched_feedback_issues('issue_id') }}
     {% endif %}
+{%- endmacro %}
+
+{% macro in_touched_feedback_issues(issue_id_column) -%}
+    {#- Whether the row's issue is one this build resolves again. The models
+        that call it name int_feedback_touched_issues in a depends_on comment:
+        dbt sees refs only in what it renders while parsing. -#}
+    {{ issue_id_column }} in (
+        select touched.issue_id
+        from {{ ref('int_feedback_touched_issues') }} as touched
+    )
 {%- endmacro %}

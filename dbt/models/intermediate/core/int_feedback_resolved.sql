@@ -21,10 +21,7 @@ variants as (
     from all_variants
     {% if merges_touched_only() %}
         -- an incremental run resolves again only the touched issues
-        where all_variants.issue_id in (
-            select touched.issue_id
-            from {{ ref('int_feedback_touched_issues') }} as touched
-        )
+        where {{ in_touched_feedback_issues('all_variants.issue_id') }}
     {% endif %}
 
 ),

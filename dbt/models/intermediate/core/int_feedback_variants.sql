@@ -21,10 +21,7 @@ matched as (
     from all_matched
     {% if merges_touched_only() %}
         -- an incremental run groups again only the touched issues' rows
-        where all_matched.issue_id in (
-            select touched.issue_id
-            from {{ ref('int_feedback_touched_issues') }} as touched
-        )
+        where {{ in_touched_feedback_issues('all_matched.issue_id') }}
     {% endif %}
 
 ),

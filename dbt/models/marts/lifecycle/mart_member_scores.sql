@@ -68,125 +68,76 @@ month_periods as (
 
 ),
 
--- each measure is summed per member and month first, then over the periods
--- a month lies in: one pass over the rows instead of one per period type
+member_facts as (
 
-received_monthly as (
+    -- one row per dated fact of a member: a submission received, a
+    -- submission first published, an event's points earned
+    select
+        credits.submitter_key,
+        credits.received_date as fact_date,
+        1 as received,
+        0 as published,
+        0 as points
+    from credits
+    where credits.submitter_key is not null
+
+    union all
 
     select
         credits.submitter_key,
-        day_months.month_label,
-        count(*) as submissions_received
+        credits.first_published_date as fact_date,
+        0 as received,
+        1 as published,
+        0 as points
     from credits
-    inner join day_months
-        on credits.received_date = day_months.date_day
     where credits.submitter_key is not null
-    group by credits.submitter_key, day_months.month_label
 
-),
-
-published_monthly as (
-
-    select
-        credits.submitter_key,
-        day_months.month_label,
-        count(*) as submissions_published
-    from credits
-    inner join day_months
-        on credits.first_published_date = day_months.date_day
-    where credits.submitter_key is not null
-    group by credits.submitter_key, day_months.month_label
-
-),
-
-points_monthly as (
+    union all
 
     select
         earned.submitter_key,
-        day_months.month_label,
-        sum(earned.points) as points
+        earned.event_date as fact_date,
+        0 as received,
+        0 as published,
+        earned.points
     from earned
-    inner join day_months
-        on earned.event_date = day_months.date_day
     where earned.submitter_key is not null
-    group by earned.submitter_key, day_months.month_label
 
 ),
 
-received as (
+monthly as (
+
+    -- summed per member and month first, then over the periods a month lies
+    -- in: one pass over the rows instead of one per period type
+    select
+        member_facts.submitter_key,
+        day_months.month_label,
+        sum(member_facts.received) as submissions_received,
+        sum(member_facts.published) as submissions_published,
+        sum(member_facts.points) as points
+    from member_facts
+    inner join day_months
+        on member_facts.fact_date = day_months.date_day
+    group by member_facts.submitter_key, day_months.month_label
+
+),
+
+totals as (
 
     select
         month_periods.period_type,
         month_periods.period_label,
-        received_monthly.submitter_key,
-        sum(received_monthly.submissions_received) as submissions_received
-    from received_monthly
+        monthly.submitter_key,
+        sum(monthly.submissions_received) as submissions_received,
+        sum(monthly.submissions_published) as submissions_published,
+        sum(monthly.points) as points
+    from monthly
     inner join month_periods
-        on received_monthly.month_label = month_periods.month_label
+        on monthly.month_label = month_periods.month_label
     group by
         month_periods.period_type,
         month_periods.period_label,
-        received_monthly.submitter_key
-
-),
-
-published as (
-
-    select
-        month_periods.period_type,
-        month_periods.period_label,
-        published_monthly.submitter_key,
-        sum(published_monthly.submissions_published) as submissions_published
-    from published_monthly
-    inner join month_periods
-        on published_monthly.month_label = month_periods.month_label
-    group by
-        month_periods.period_type,
-        month_periods.period_label,
-        published_monthly.submitter_key
-
-),
-
-points as (
-
-    select
-        month_periods.period_type,
-        month_periods.period_label,
-        points_monthly.submitter_key,
-        sum(points_monthly.points) as points
-    from points_monthly
-    inner join month_periods
-        on points_monthly.month_label = month_periods.month_label
-    group by
-        month_periods.period_type,
-        month_periods.period_label,
-        points_monthly.submitter_key
-
-),
-
-keys as (
-
-    select
-        received.period_type,
-        received.period_label,
-        received.submitter_key
-    from received
-
-    union
-
-    select
-        published.period_type,
-        published.period_label,
-        published.submitter_key
-    from published
-
-    union
-
-    select
-        points.period_type,
-        points.period_label,
-        points.submitter_key
-    from points
+        monthly.submitter_key
 
 ),
 
@@ -204,41 +155,25 @@ periods as (
 scored as (
 
     select
-        keys.period_type,
-        keys.period_label,
+        totals.period_type,
+        totals.period_label,
         periods.period_start,
         periods.period_end,
-        keys.submitter_key,
+        totals.submitter_key,
         members.sector,
         members.unit_name,
         members.region_name,
-        cast(coalesce(received.submissions_received, 0) as integer)
-            as submissions_received,
-        cast(coalesce(published.submissions_published, 0) as integer)
+        cast(totals.submissions_received as integer) as submissions_received,
+        cast(totals.submissions_published as integer)
             as submissions_published,
-        cast(coalesce(points.points, 0) as integer) as points
-    from keys
+        cast(coalesce(totals.points, 0) as integer) as points
+    from totals
     inner join periods
         on
-            keys.period_type = periods.period_type
-            and keys.period_label = periods.period_label
+            totals.period_type = periods.period_type
+            and totals.period_label = periods.period_label
     inner join members
-        on keys.submitter_key = members.submitter_key
-    left join received
-        on
-            keys.period_type = received.period_type
-            and keys.period_label = received.period_label
-            and keys.submitter_key = received.submitter_key
-    left join published
-        on
-            keys.period_type = published.period_type
-            and keys.period_label = published.period_label
-            and keys.submitter_key = published.submitter_key
-    left join points
-        on
-            keys.period_type = points.period_type
-            and keys.period_label = points.period_label
-            and keys.submitter_key = points.submitter_key
+        on totals.submitter_key = members.submitter_key
 
 ),
 
