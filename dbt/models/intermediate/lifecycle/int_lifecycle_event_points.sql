@@ -12,45 +12,9 @@ rules as (
 
 ),
 
-kinds as (
+kind_points as (
 
-    -- the rule depends only on these: scored once per kind and day, not per
-    -- event (a window over every event's candidate rules, 1M)
-    select distinct
-        events.event_type,
-        events.channel,
-        events.level,
-        events.event_date
-    from events
-
-),
-
-matched as (
-
-    -- the rule valid on the event's day for its event, channel and level; a
-    -- rule with a blank channel or level applies to any, and the most
-    -- specific rule wins (a blank matches less than a value)
-    select
-        kinds.event_type,
-        kinds.channel,
-        kinds.level,
-        kinds.event_date,
-        rules.points
-    from kinds
-    inner join rules
-        on
-            kinds.event_type = rules.event_type
-            and coalesce(kinds.channel = rules.channel, rules.channel is null)
-            and coalesce(kinds.level = rules.level, rules.level is null)
-            and kinds.event_date between rules.valid_from and rules.valid_to
-    qualify row_number() over (
-        partition by
-            kinds.event_type, kinds.channel, kinds.level, kinds.event_date
-        order by
-            (rules.channel is not null)::integer
-            + (rules.level is not null)::integer desc,
-            rules.points desc
-    ) = 1
+    {{ rule_points('events', 'rules') }}
 
 ),
 
@@ -64,14 +28,14 @@ final as (
         events.channel,
         events.level,
         events.status,
-        coalesce(matched.points, 0) as points
+        coalesce(kind_points.points, 0) as points
     from events
-    left join matched
+    left join kind_points
         on
-            events.event_type = matched.event_type
-            and events.channel is not distinct from matched.channel
-            and events.level is not distinct from matched.level
-            and events.event_date = matched.event_date
+            events.event_type = kind_points.event_type
+            and events.channel is not distinct from kind_points.channel
+            and events.level is not distinct from kind_points.level
+            and events.event_date = kind_points.event_date
 
 )
 

@@ -59,51 +59,9 @@ events as (
 
 ),
 
-event_kinds as (
-
-    -- the rule depends only on these: scored once per kind and day, not per
-    -- event (~700k rows through a nested-loop join and a window, 1M)
-    select distinct
-        events.event_type,
-        events.channel,
-        events.level,
-        events.event_date
-    from events
-
-),
-
 kind_points as (
 
-    select
-        event_kinds.event_type,
-        event_kinds.channel,
-        event_kinds.level,
-        event_kinds.event_date,
-        coalesce(rules.points, 0) as points
-    from event_kinds
-    left join rules
-        on
-            event_kinds.event_type = rules.event_type
-            and coalesce(
-                event_kinds.channel = rules.channel, rules.channel is null
-            )
-            and coalesce(event_kinds.level = rules.level, rules.level is null)
-            and event_kinds.event_date >= rules.valid_from
-            and (
-                rules.valid_to is null
-                or event_kinds.event_date <= rules.valid_to
-            )
-    qualify row_number() over (
-        partition by
-            event_kinds.event_type,
-            event_kinds.channel,
-            event_kinds.level,
-            event_kinds.event_date
-        order by
-            cast(rules.channel is not null as integer)
-            + cast(rules.level is not null as integer) desc,
-            rules.points desc
-    ) = 1
+    {{ rule_points('events', 'rules') }}
 
 ),
 
