@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from sqmy_etl.config import Settings
+from sqmy_etl.transform import incremental
 from sqmy_etl.transform.build import planned_build
 from sqmy_etl.transform.incremental import (
     STATE_TABLE,
@@ -63,6 +64,33 @@ def test_anything_else_rebuilds_in_full(
     assert decide(current, LAST, tables_exist) == ("full", reason)
 
 
+def test_a_failed_build_of_other_code_since_the_last_one_rebuilds_in_full() -> None:
+    """A build of other code (a deployment rolled back after its full build failed half-way)
+    may have left tables and views built by that code: the next build must not trust them.
+    A failed build of the same code and reference files leaves nothing another build
+    would not."""
+    failed_other = {("code-1", "ref-1"), ("code-2", "ref-1")}
+    assert decide(LAST, LAST, True, failed_other) == (
+        "full",
+        "a build of other code or reference files failed since the last one",
+    )
+    assert decide(LAST, LAST, True, {("code-1", "ref-2")})[0] == "full"
+    assert decide(LAST, LAST, True, {("code-1", "ref-1")})[0] == "incremental"
+
+
+def test_an_incremental_build_leaves_out_seeds_and_views_but_not_their_tests() -> None:
+    full = BuildPlan("full", "first", LAST)
+    incremental = BuildPlan("incremental", "new rows", LAST, since_ingest_seq=7)
+    assert full.dbt_selection() == []
+    assert incremental.dbt_selection() == [
+        "--exclude",
+        "resource_type:seed",
+        "config.materialized:view",
+        "--indirect-selection",
+        "empty",
+    ]
+
+
 def test_the_first_build_is_full() -> None:
     assert decide(LAST, None, tables_exist=False) == ("full", "no successful build recorded")
 
@@ -116,3 +144,33 @@ def test_a_build_is_recorded_only_when_its_body_returns(settings: Settings) -> N
     with planned_build(settings) as plan:
         assert plan.dbt_env() == {"SQMY_SINCE_INGEST_SEQ": ""}
     assert _recorded_modes(settings) == ["full"]
+
+
+def test_a_build_of_other_code_that_failed_forces_the_next_build_to_be_full(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Passed with code A; failed with code B (noted before dbt ran); back on code A the
+    next build is full, and the one after it incremental again. No dbt runs: the tables an
+    incremental build updates are made empty by hand."""
+    settings.ensure_dirs()
+    with planned_build(settings):
+        pass
+    con = open_warehouse(settings)
+    try:
+        for table in incremental.BUILT_TABLES:
+            con.execute(f"create schema if not exists {table.split('.')[0]}")
+            con.execute(f"create table {table} (id integer)")
+    finally:
+        con.close()
+    monkeypatch.setattr(incremental, "code_fingerprint", lambda _dbt_dir: "code-B")
+    with pytest.raises(RuntimeError, match="dbt failed"), planned_build(settings):
+        raise RuntimeError("dbt failed")
+    monkeypatch.undo()
+    with planned_build(settings) as plan:
+        assert (plan.mode, plan.reason) == (
+            "full",
+            "a build of other code or reference files failed since the last one",
+        )
+    with planned_build(settings) as plan:
+        assert plan.mode == "incremental"
+    assert _recorded_modes(settings) == ["full", "full", "incremental"]

@@ -223,15 +223,17 @@ def planned_build(settings: Settings) -> Iterator[BuildPlan]:
 
     The one sequence of ``sqmy transform`` and the Airflow producer, inside the
     caller's writer lock: ``prepare_build``, ``incremental.plan_build``, the
-    body runs dbt with ``plan.dbt_env()``, and only when the body returns is
-    the state recorded (``incremental.record_build``): a failed build, which
-    raises, is never the base of the next one.
+    attempt noted (``incremental.record_attempt``), the body runs dbt with
+    ``plan.dbt_env()`` and ``plan.dbt_selection()``, and only when the body
+    returns is the state recorded (``incremental.record_build``): a failed
+    build, which raises, is never the base of the next one.
     """
-    from sqmy_etl.transform.incremental import plan_build, record_build
+    from sqmy_etl.transform.incremental import plan_build, record_attempt, record_build
 
     prepare_build(settings)
     plan = plan_build(settings)
     log.info("dbt build: %s (%s)", plan.mode, plan.reason)
+    record_attempt(settings, plan)
     yield plan
     record_build(settings, plan)
 
@@ -247,7 +249,8 @@ def run_transform(settings: Settings) -> TransformResult:
     with writer_lock(settings):
         with planned_build(settings) as plan:
             started = time.perf_counter()
-            result = invoke_dbt(settings, PRODUCTION_BUILD, env=plan.dbt_env())
+            args = [*PRODUCTION_BUILD, *plan.dbt_selection()]
+            result = invoke_dbt(settings, args, env=plan.dbt_env())
             elapsed = time.perf_counter() - started
             _require_success(result)
         published = publish_marts(settings)

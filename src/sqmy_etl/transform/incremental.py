@@ -7,11 +7,22 @@ changed since: the same dbt project (models, macros, seeds, snapshots), the
 same office reference files (units, scoring rules), the same dbt/DuckDB
 versions, no replacement, retraction or re-delivery (``raw.delivery_changes``),
 no raw row taken away (an erasure deletes rows: the count of rows loaded up to
-the mark falls), and the tables of the last build still there. Anything else
-gets a full rebuild, automatically. The state of a build is written to
+the mark falls), the tables of the last build still there, and no build of
+other code or reference files begun since (and failed: it may have left
+tables and views half-rebuilt by that code). Anything else gets a full
+rebuild, automatically. The state of a build is written to
 ``meta.transform_builds`` only after dbt passed, so a failed build is never
-the base of the next one. Theme suggestions and reviews feed only tables that
+the base of the next one; every build is noted in ``meta.transform_attempts``
+before dbt starts. Theme suggestions and reviews feed only tables that
 every build recomputes, so they do not decide.
+
+An incremental build also leaves out the seeds and the views
+(``BuildPlan.dbt_selection``): their files are part of the code fingerprint,
+and DuckDB reads a view's tables by name, so the last full build's seeds and
+views are the ones this build would create again. The tests of views still
+run (``--indirect-selection empty`` keeps a test whose parent is left out);
+the costly ones, on views over every raw row, test only the rows loaded after
+the mark (``where: __loaded_after_last_build__``, ``macros/get_where_subquery.sql``).
 """
 
 from __future__ import annotations
@@ -31,6 +42,7 @@ if TYPE_CHECKING:
     import duckdb
 
 STATE_TABLE = "meta.transform_builds"
+ATTEMPT_TABLE = "meta.transform_attempts"
 # The mark reaches dbt as an environment variable, not a --vars value: dbt
 # re-parses the whole project whenever --vars change (seconds on every
 # build), but only the files that read an env var when its value changes.
@@ -42,6 +54,14 @@ BUILT_TABLES = (
     "intermediate.int_submissions_merged",
     "intermediate.int_issues_merged",
     "snapshots.snap_submissions",
+)
+# What an incremental build does not create again, and how their tests stay in.
+INCREMENTAL_SELECTION = (
+    "--exclude",
+    "resource_type:seed",
+    "config.materialized:view",
+    "--indirect-selection",
+    "empty",
 )
 _PROJECT_PARTS = ("models", "macros", "seeds", "snapshots", "tests")
 _PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "packages.yml")
@@ -71,6 +91,10 @@ class BuildPlan:
         """For the dbt call: the mark of an incremental build, empty (all rows) for a full one."""
         since = self.since_ingest_seq
         return {SINCE_ENV: "" if since is None else str(since)}
+
+    def dbt_selection(self) -> list[str]:
+        """For ``dbt build``: an incremental build leaves out seeds and views (module docstring)."""
+        return list(INCREMENTAL_SELECTION) if self.mode == "incremental" else []
 
 
 def _hash_files(files: list[Path], root: Path) -> str:
@@ -116,10 +140,33 @@ def _last_build(con: duckdb.DuckDBPyConnection) -> BuildState | None:
     return BuildState(**json.loads(row[0])) if row else None
 
 
-def decide(current: BuildState, last: BuildState | None, tables_exist: bool) -> tuple[str, str]:
+def _failed_since_last_build(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
+    """(code, reference) fingerprints of the builds begun after the last one that passed.
+
+    The writer lock lets one build run at a time, so every one of them failed.
+    """
+    if not table_exists(con, ATTEMPT_TABLE):
+        return set()
+    passed = "null"
+    if table_exists(con, STATE_TABLE):
+        passed = f"(select max(built_at) from {STATE_TABLE})"
+    rows = con.execute(
+        f"select distinct code_fingerprint, reference_fingerprint from {ATTEMPT_TABLE} "
+        f"where started_at > coalesce({passed}, '-infinity'::timestamptz)"
+    ).fetchall()
+    return {(code, reference) for code, reference in rows}
+
+
+def decide(
+    current: BuildState,
+    last: BuildState | None,
+    tables_exist: bool,
+    failed_since: set[tuple[str, str]] | None = None,
+) -> tuple[str, str]:
     """``(mode, reason)``: incremental only when nothing but new deliveries changed.
 
-    ``current.raw_rows`` must count the rows loaded up to ``last.high_water_mark``.
+    ``current.raw_rows`` must count the rows loaded up to ``last.high_water_mark``;
+    ``failed_since`` holds the fingerprints of builds that failed since ``last``.
     """
     if last is None:
         return "full", "no successful build recorded"
@@ -133,6 +180,9 @@ def decide(current: BuildState, last: BuildState | None, tables_exist: bool) -> 
         return "full", "a delivery was replaced, retracted or re-delivered"
     if current.raw_rows != last.raw_rows:
         return "full", "raw rows loaded before the last build were removed (erasure)"
+    ours = (current.code_fingerprint, current.reference_fingerprint)
+    if any(failed != ours for failed in failed_since or set()):
+        return "full", "a build of other code or reference files failed since the last one"
     return "incremental", f"rows loaded after ingest_seq {last.high_water_mark}"
 
 
@@ -144,6 +194,7 @@ def plan_build(settings: Settings) -> BuildPlan:
         mark = scalar_int(con, "select max(ingest_seq) from raw.ingest_files")
         changes = scalar_int(con, "select count(*) from raw.delivery_changes")
         tables_exist = all(table_exists(con, table) for table in BUILT_TABLES)
+        failed_since = _failed_since_last_build(con)
         base = last.high_water_mark if last else mark
         rows_now = _raw_rows(con, mark)
         compared = rows_now if base == mark else _raw_rows(con, base)
@@ -152,10 +203,27 @@ def plan_build(settings: Settings) -> BuildPlan:
     code = code_fingerprint(settings.dbt_dir)
     reference = reference_fingerprint(settings)
     current = BuildState(code, reference, changes, compared, base)
-    mode, reason = decide(current, last, tables_exist)
+    mode, reason = decide(current, last, tables_exist, failed_since)
     state = BuildState(code, reference, changes, rows_now, mark)
     since = last.high_water_mark if mode == "incremental" and last else None
     return BuildPlan(mode, reason, state, since)
+
+
+def record_attempt(settings: Settings, plan: BuildPlan) -> None:
+    """Before dbt starts: which code and reference files this build runs with."""
+    con = open_warehouse(settings)
+    try:
+        con.execute("create schema if not exists meta")
+        con.execute(
+            f"create table if not exists {ATTEMPT_TABLE} (started_at timestamp with time zone, "
+            "mode varchar, code_fingerprint varchar, reference_fingerprint varchar)"
+        )
+        con.execute(
+            f"insert into {ATTEMPT_TABLE} values (now(), ?, ?, ?)",
+            [plan.mode, plan.state.code_fingerprint, plan.state.reference_fingerprint],
+        )
+    finally:
+        con.close()
 
 
 def record_build(settings: Settings, plan: BuildPlan) -> None:
