@@ -209,37 +209,39 @@ def plan_build(settings: Settings) -> BuildPlan:
     return BuildPlan(mode, reason, state, since)
 
 
-def record_attempt(settings: Settings, plan: BuildPlan) -> None:
-    """Before dbt starts: which code and reference files this build runs with."""
+def _append_row(
+    settings: Settings, table: str, columns: str, insert: str, params: list[object]
+) -> None:
+    """One row into a table of the ``meta`` schema, created on first use."""
     con = open_warehouse(settings)
     try:
         con.execute("create schema if not exists meta")
-        con.execute(
-            f"create table if not exists {ATTEMPT_TABLE} (started_at timestamp with time zone, "
-            "mode varchar, code_fingerprint varchar, reference_fingerprint varchar)"
-        )
-        con.execute(
-            f"insert into {ATTEMPT_TABLE} values (now(), ?, ?, ?)",
-            [plan.mode, plan.state.code_fingerprint, plan.state.reference_fingerprint],
-        )
+        con.execute(f"create table if not exists {table} ({columns})")
+        con.execute(insert, params)
     finally:
         con.close()
+
+
+def record_attempt(settings: Settings, plan: BuildPlan) -> None:
+    """Before dbt starts: which code and reference files this build runs with."""
+    _append_row(
+        settings,
+        ATTEMPT_TABLE,
+        "started_at timestamp with time zone, mode varchar, "
+        "code_fingerprint varchar, reference_fingerprint varchar",
+        f"insert into {ATTEMPT_TABLE} values (now(), ?, ?, ?)",
+        [plan.mode, plan.state.code_fingerprint, plan.state.reference_fingerprint],
+    )
 
 
 def record_build(settings: Settings, plan: BuildPlan) -> None:
     """After dbt passed: the state the next build compares with."""
-    con = open_warehouse(settings)
-    try:
-        con.execute("create schema if not exists meta")
-        con.execute(
-            f"create table if not exists {STATE_TABLE} ("
-            "build_no bigint, built_at timestamp with time zone, mode varchar, "
-            "reason varchar, state_json varchar)"
-        )
-        con.execute(
-            f"insert into {STATE_TABLE} select coalesce(max(build_no), 0) + 1, now(), ?, ?, ? "
-            f"from {STATE_TABLE}",
-            [plan.mode, plan.reason, json.dumps(asdict(plan.state))],
-        )
-    finally:
-        con.close()
+    _append_row(
+        settings,
+        STATE_TABLE,
+        "build_no bigint, built_at timestamp with time zone, mode varchar, "
+        "reason varchar, state_json varchar",
+        f"insert into {STATE_TABLE} select coalesce(max(build_no), 0) + 1, now(), ?, ?, ? "
+        f"from {STATE_TABLE}",
+        [plan.mode, plan.reason, json.dumps(asdict(plan.state))],
+    )
