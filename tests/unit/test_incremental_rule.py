@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from sqmy_etl.config import Settings
-from sqmy_etl.transform import incremental
 from sqmy_etl.transform.build import planned_build
 from sqmy_etl.transform.incremental import (
+    BUILT_TABLES,
     STATE_TABLE,
     BuildPlan,
     BuildState,
@@ -157,12 +157,14 @@ def test_a_build_of_other_code_that_failed_forces_the_next_build_to_be_full(
         pass
     con = open_warehouse(settings)
     try:
-        for table in incremental.BUILT_TABLES:
+        for table in BUILT_TABLES:
             con.execute(f"create schema if not exists {table.split('.')[0]}")
             con.execute(f"create table {table} (id integer)")
     finally:
         con.close()
-    monkeypatch.setattr(incremental, "code_fingerprint", lambda _dbt_dir: "code-B")
+    monkeypatch.setattr(
+        "sqmy_etl.transform.incremental.code_fingerprint", lambda _dbt_dir: "code-B"
+    )
     with pytest.raises(RuntimeError, match="dbt failed"), planned_build(settings):
         raise RuntimeError("dbt failed")
     monkeypatch.undo()

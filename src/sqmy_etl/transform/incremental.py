@@ -161,7 +161,7 @@ def decide(
     current: BuildState,
     last: BuildState | None,
     tables_exist: bool,
-    failed_since: set[tuple[str, str]] | None = None,
+    failed_since: frozenset[tuple[str, str]] | set[tuple[str, str]] = frozenset(),
 ) -> tuple[str, str]:
     """``(mode, reason)``: incremental only when nothing but new deliveries changed.
 
@@ -181,7 +181,7 @@ def decide(
     if current.raw_rows != last.raw_rows:
         return "full", "raw rows loaded before the last build were removed (erasure)"
     ours = (current.code_fingerprint, current.reference_fingerprint)
-    if any(failed != ours for failed in failed_since or set()):
+    if any(failed != ours for failed in failed_since):
         return "full", "a build of other code or reference files failed since the last one"
     return "incremental", f"rows loaded after ingest_seq {last.high_water_mark}"
 
