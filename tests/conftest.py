@@ -23,20 +23,29 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
 
 # Folders whose tests share one session fixture (a pipeline run, the scenario world) or,
 # for integration, this machine's Redis databases and Airflow deployments: under
-# `pytest -n` (`--dist loadgroup`, pyproject.toml) each runs whole in one worker.
+# `pytest -n` (pyproject.toml) each runs whole in one worker, and every other file too.
 SHARED_FOLDERS = ("e2e", "integration", "reliability", "scenarios")
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Put each test in an xdist group: its folder if in ``SHARED_FOLDERS``, else its file.
+def work_unit(nodeid: str) -> str:
+    """The xdist work unit of a test: its folder if in ``SHARED_FOLDERS``, else its file."""
+    path = nodeid.split("::", 1)[0]
+    parts = path.split("/")
+    return "/".join(parts[:2]) if len(parts) > 2 and parts[1] in SHARED_FOLDERS else path
 
-    A file's module-scoped fixtures (a built home) are then made once, not once per worker;
-    xdist reads the groups after this hook (``tryfirst``).
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """xdist's scope scheduling with ``work_unit`` as the scope.
+
+    A file's module-scoped fixtures (a built home) are made once, not once per worker.
+    (``--dist loadgroup`` cannot do it on pytest 9: xdist marks a group by editing
+    ``item._nodeid``, which pytest 9's ``nodeid`` no longer reads.)
     """
-    tests_dir = Path(__file__).parent
-    for item in items:
-        relative = item.path.relative_to(tests_dir)
-        folder = relative.parts[0]
-        group = folder if folder in SHARED_FOLDERS else relative.as_posix()
-        item.add_marker(pytest.mark.xdist_group(group))
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByWorkUnit(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    return ByWorkUnit(config, log)
